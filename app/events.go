@@ -1,0 +1,128 @@
+package app
+
+import (
+	"time"
+
+	"showcaster/platform"
+)
+
+// Domain types the UI uses, re-exported so that ui needs no network package.
+type (
+	Show      = platform.Show
+	ShowState = platform.ShowState
+	Comment   = platform.Comment
+	Reply     = platform.Reply
+	Order     = platform.Order
+	Product   = platform.Product
+	Report    = platform.Report
+)
+
+// Event is what the engine tells the UI. Values only; the UI applies them
+// inside one fyne.Do and the engine never waits for it.
+type Event interface{ isEvent() }
+
+// ShowStateChanged: the selected show moved in its life cycle (or another was selected).
+type ShowStateChanged struct {
+	Show Show
+	// CountdownLeft is >0 during the 3-2-1 countdown before a trial or live start.
+	CountdownLeft int
+}
+
+// Health is the stream-health colour.
+type Health int
+
+const (
+	HealthUnknown Health = iota
+	HealthGood           // green
+	HealthWarn           // amber
+	HealthBad            // red
+)
+
+func (h Health) String() string {
+	switch h {
+	case HealthGood:
+		return "good"
+	case HealthWarn:
+		return "warn"
+	case HealthBad:
+		return "bad"
+	default:
+		return "unknown"
+	}
+}
+
+// Stats is the once-a-second stream report (coalesced: only the newest counts).
+type Stats struct {
+	At            time.Time
+	State         string // idle, connecting, live, reconnecting, stopped
+	FPS           float64
+	Kbps          float64
+	FramesSent    int64
+	FramesDropped int64
+	RTT           time.Duration
+	Loss          float64 // fraction 0..1
+	TargetKbps    float64
+	Reconnects    int
+	Health        Health
+	// Reason says in plain words why Health is not good, and what to do.
+	Reason string
+}
+
+// CommentReceived: a new comment (Flagged ones carried a banned word).
+type CommentReceived struct{ Comment Comment }
+
+// ReplySent: a reply to a comment was posted (by this studio or another).
+type ReplySent struct{ Reply Reply }
+
+// Counters: online viewers, likes, orders and revenue, as the platform last said.
+type Counters struct {
+	Online       int64
+	Likes        int64
+	Orders       int64
+	RevenueCents int64
+}
+
+// OrderReceived: a viewer bought something.
+type OrderReceived struct{ Order Order }
+
+// OutputStopped: publishing stopped; Err is nil for a clean stop.
+type OutputStopped struct{ Err error }
+
+// Reconnecting: the connection dropped and attempt N starts after Delay.
+type Reconnecting struct {
+	Attempt int
+	Delay   time.Duration
+	Err     error
+}
+
+// AudioLevel is the microphone's peak level 0..1 (coalesced).
+type AudioLevel struct{ Peak float64 }
+
+// ProductOnAir: the product being explained changed ("" when none).
+type ProductOnAir struct{ ProductID string }
+
+// ProductsChanged: the show's product list or a product changed.
+type ProductsChanged struct{}
+
+// BulletinChanged: the on-air bulletin line ("" when taken down).
+type BulletinChanged struct{ Text string }
+
+// Notice is a message for the user: an error with what to do, or information.
+type Notice struct {
+	Err  error
+	Text string
+}
+
+func (ShowStateChanged) isEvent() {}
+func (Stats) isEvent()            {}
+func (CommentReceived) isEvent()  {}
+func (ReplySent) isEvent()        {}
+func (Counters) isEvent()         {}
+func (OrderReceived) isEvent()    {}
+func (OutputStopped) isEvent()    {}
+func (Reconnecting) isEvent()     {}
+func (AudioLevel) isEvent()       {}
+func (ProductOnAir) isEvent()     {}
+func (ProductsChanged) isEvent()  {}
+func (BulletinChanged) isEvent()  {}
+func (Notice) isEvent()           {}

@@ -1,0 +1,15 @@
+// Package encode turns raw frames into packets: H.264 through x264 and Opus.
+package encode
+
+import "time"
+
+// Packet is one encoded access unit (H.264: Annex B, all NAL units of one
+// frame; Opus: one frame).
+type Packet struct {
+	Data     []byte
+	PTS      time.Duration // from the start of the program
+	Duration time.Duration
+	Keyframe bool
+	// CaptureTime is the wall-clock time of the frame the packet came from.
+	CaptureTime time.Time
+}

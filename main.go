@@ -1,0 +1,17 @@
+// Command showcaster is a desktop broadcast studio for live selling.
+package main
+
+import (
+	"os"
+
+	"showcaster/app"
+	"showcaster/ui"
+)
+
+func main() {
+	args := os.Args[1:]
+	if len(args) == 0 || args[0] == "studio" {
+		os.Exit(ui.Main(args))
+	}
+	os.Exit(app.Main(args, os.Stdout, os.Stderr))
+}

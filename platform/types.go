@@ -1,0 +1,157 @@
+// Package platform speaks the studio ↔ platform contract (docs/platform-api.md):
+// the value types both sides share, and the studio's Client.
+package platform
+
+import "time"
+
+// ShowState is a show's place in the platform's life cycle.
+type ShowState string
+
+const (
+	StatePendingAudit ShowState = "pending_audit"
+	StateApproved     ShowState = "approved"
+	StateRejected     ShowState = "rejected"
+	StateTrial        ShowState = "trial"
+	StateLive         ShowState = "live"
+	StateEnded        ShowState = "ended"
+)
+
+// MaxDurationMin is the longest slot a show may book.
+const MaxDurationMin = 240
+
+// Show is a show plan (a preview) and where it stands.
+type Show struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	CoverURL     string    `json:"cover_url,omitempty"`
+	StartsAt     time.Time `json:"starts_at"`
+	DurationMin  int       `json:"duration_min"`
+	ProductIDs   []string  `json:"product_ids"`
+	State        ShowState `json:"state"`
+	RejectReason string    `json:"reject_reason,omitempty"`
+	ViewerURL    string    `json:"viewer_url,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	StartedAt    time.Time `json:"started_at,omitempty"`
+	EndedAt      time.Time `json:"ended_at,omitempty"`
+}
+
+// NewShow is the body of POST /api/shows.
+type NewShow struct {
+	Title       string    `json:"title"`
+	CoverURL    string    `json:"cover_url,omitempty"`
+	StartsAt    time.Time `json:"starts_at"`
+	DurationMin int       `json:"duration_min"`
+	ProductIDs  []string  `json:"product_ids"`
+}
+
+// Ingest is what starting a trial or the formal broadcast returns.
+type Ingest struct {
+	WHIPURL   string `json:"whip_url"`
+	Token     string `json:"token"`
+	ViewerURL string `json:"viewer_url"`
+}
+
+// Viewer is a person watching the show page.
+type Viewer struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Comment is a viewer's comment. Flagged comments carried a banned word: the
+// platform held them back from viewers and shows them to the studio only.
+type Comment struct {
+	ID      string    `json:"id"`
+	Viewer  Viewer    `json:"viewer"`
+	Text    string    `json:"text"`
+	At      time.Time `json:"at"`
+	Flagged bool      `json:"flagged,omitempty"`
+}
+
+// Reply answers a comment; a private one reaches only that comment's viewer.
+type Reply struct {
+	CommentID string `json:"comment_id"`
+	Text      string `json:"text"`
+	Private   bool   `json:"private"`
+	// ViewerID is the viewer a private reply goes to (filled in by the platform).
+	ViewerID string `json:"viewer_id,omitempty"`
+}
+
+// Order is a purchase made on the viewer page.
+type Order struct {
+	ID          string `json:"id"`
+	ViewerID    string `json:"viewer_id"`
+	ProductID   string `json:"product_id"`
+	Qty         int    `json:"qty"`
+	AmountCents int64  `json:"amount_cents"`
+	Currency    string `json:"currency"`
+}
+
+// Product is a catalogue entry as the platform shows it on the buy card.
+type Product struct {
+	ID                 string   `json:"id"`
+	LinkNo             int      `json:"link_no"`
+	Title              string   `json:"title"`
+	ImageURL           string   `json:"image_url,omitempty"`
+	PriceCents         int64    `json:"price_cents"`
+	OriginalPriceCents int64    `json:"original_price_cents,omitempty"`
+	Currency           string   `json:"currency"`
+	Coupon             string   `json:"coupon,omitempty"`
+	Stock              int      `json:"stock"`
+	SellingPoints      []string `json:"selling_points,omitempty"`
+	SoldOut            bool     `json:"sold_out,omitempty"`
+}
+
+// Event types carried on the events WebSocket.
+const (
+	EventComment       = "comment"
+	EventReply         = "reply"
+	EventLike          = "like"
+	EventOnline        = "online"
+	EventOrder         = "order"
+	EventProductPinned = "product_pinned"
+	EventProductUnpin  = "product_unpinned"
+	EventBulletin      = "bulletin"
+	EventShowState     = "show_state"
+	EventModeration    = "moderation"
+)
+
+// Event is one message of a show's event stream. Seq is per show and strictly
+// increasing; the fields that do not belong to Type are empty.
+type Event struct {
+	Seq     int64     `json:"seq"`
+	Type    string    `json:"type"`
+	At      time.Time `json:"at"`
+	Comment *Comment  `json:"comment,omitempty"`
+	Reply   *Reply    `json:"reply,omitempty"`
+	Count   int64     `json:"count,omitempty"`
+	Order   *Order    `json:"order,omitempty"`
+	Product *Product  `json:"product,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	State   ShowState `json:"state,omitempty"`
+	// Moderation events: the viewer and the action (mute, block, unblock).
+	ViewerID string `json:"viewer_id,omitempty"`
+	Action   string `json:"action,omitempty"`
+}
+
+// Report is the post-show summary of GET /api/shows/{id}/report.
+type Report struct {
+	ShowID       string        `json:"show_id"`
+	Viewers      int64         `json:"viewers"`
+	PeakOnline   int64         `json:"peak_online"`
+	Comments     int64         `json:"comments"`
+	Likes        int64         `json:"likes"`
+	Orders       int64         `json:"orders"`
+	Buyers       int64         `json:"buyers"`
+	RevenueCents int64         `json:"revenue_cents"`
+	EffectiveMin int           `json:"effective_min"`
+	Series       []ReportPoint `json:"series,omitempty"`
+}
+
+// ReportPoint is one minute of the report's time series.
+type ReportPoint struct {
+	At       time.Time `json:"at"`
+	Online   int64     `json:"online"`
+	Comments int64     `json:"comments"`
+	Likes    int64     `json:"likes"`
+	Orders   int64     `json:"orders"`
+}
