@@ -1,0 +1,45 @@
+# Showcaster — build, run, test.
+GO      ?= go
+TAGS    ?= x11
+BIN     := bin/showcaster
+# Debian packages the build and the tests need: codecs (x264, vpx, opus),
+# Fyne's X11/GL driver, Xvfb for a real window, Chromium for the viewer page,
+# a CJK font, imagemagick for screenshots, ffmpeg for the CPU comparison.
+DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
+	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
+	chromium fonts-wqy-microhei imagemagick ffmpeg
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/...
+
+.PHONY: deps build run test vet bench package clean
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "make deps: all Debian packages present"; fi
+
+build:
+	$(GO) build -tags $(TAGS) -o $(BIN) .
+
+run: deps build
+	./$(BIN)
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+# The engine packages run under the race detector; the rest (window, platform,
+# browser end-to-end) without it, to stay inside CI's time.
+test: vet build
+	$(GO) test -tags $(TAGS) -race -count=1 -timeout 15m $(ENGINE_PKGS)
+	$(GO) test -tags $(TAGS) -count=1 -timeout 20m $$($(GO) list -tags $(TAGS) ./... | grep -v -E '/(internal|capture|scene|encode|publish)(/|$$)')
+
+bench: build
+	scripts/bench.sh
+
+package:
+	$(GO) tool fyne package -os linux --tags $(TAGS) --release
+
+clean:
+	rm -rf bin dist
