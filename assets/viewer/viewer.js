@@ -1,0 +1,748 @@
+// The viewer page: plays the show over WHEP, carries the live comments and lets
+// the viewer comment, like and buy. Every text that a person typed (comments,
+// names, replies, bulletins, product titles) reaches the page through
+// textContent, never as markup.
+(function () {
+  "use strict";
+
+  const params = new URLSearchParams(location.search);
+  const showID = decodeURIComponent((location.pathname.match(/\/watch\/([^/]+)/) || [])[1] || params.get("show") || "");
+  const trialKey = params.get("key") || "";
+  const measure = params.get("measure") === "1";
+
+  const MAX_COMMENTS = 200;
+  const MAX_COMMENT_CHARS = 200;
+  const MAX_SAMPLES = 20000;
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    app: $("app"), video: $("video"), title: $("title"), online: $("online"), likes: $("likes"),
+    liveBadge: $("live-badge"), trialBadge: $("trial-badge"),
+    bulletin: $("bulletin"), bulletinText: $("bulletin-text"),
+    stateTitle: $("state-title"), stateDetail: $("state-detail"), unmute: $("unmute"),
+    comments: $("comments"),
+    product: $("product"), productLink: $("product-link"), productImage: $("product-image"),
+    productTitle: $("product-title"), productPrice: $("product-price"),
+    productOriginal: $("product-original"), productCoupon: $("product-coupon"), buy: $("buy"),
+    composer: $("composer"), input: $("comment-input"), send: $("send"), like: $("like"),
+    toast: $("toast"),
+  };
+
+  // ---- small helpers ----
+
+  function withKey(path) {
+    if (!trialKey) return path;
+    return path + (path.includes("?") ? "&" : "?") + "key=" + encodeURIComponent(trialKey);
+  }
+
+  function apiPath(rest) {
+    return "/api/shows/" + encodeURIComponent(showID) + rest;
+  }
+
+  // errorMessage reads the platform's {"error":{"code","message"}} body.
+  async function errorMessage(res) {
+    try {
+      const body = await res.json();
+      if (body && body.error && body.error.message) return body.error.message;
+    } catch (_) { /* not JSON */ }
+    return "HTTP " + res.status;
+  }
+
+  async function postJSON(path, body) {
+    const res = await fetch(withKey(path), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+    });
+    if (!res.ok) {
+      const err = new Error(await errorMessage(res));
+      err.status = res.status;
+      throw err;
+    }
+    const text = await res.text();
+    return text ? JSON.parse(text) : {};
+  }
+
+  let toastTimer = 0;
+  function toast(message, isError) {
+    ui.toast.textContent = message;
+    ui.toast.classList.toggle("error", !!isError);
+    ui.toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { ui.toast.hidden = true; }, isError ? 5000 : 2500);
+  }
+
+  const currencySymbols = { CNY: "¥", RMB: "¥", USD: "$", EUR: "€", GBP: "£", JPY: "¥", HKD: "HK$" };
+  function money(cents, currency) {
+    const sym = currencySymbols[(currency || "CNY").toUpperCase()];
+    const amount = (Number(cents || 0) / 100).toFixed(2);
+    return sym ? sym + amount : amount + " " + currency;
+  }
+
+  function formatCount(n) {
+    n = Number(n || 0);
+    if (n >= 100000000) return (n / 100000000).toFixed(1) + "亿";
+    if (n >= 10000) return (n / 10000).toFixed(1) + "万";
+    return String(n);
+  }
+
+  // Only http(s) and same-origin pictures; anything else stays unloaded.
+  function safeImageURL(u) {
+    if (!u) return "";
+    try {
+      const url = new URL(u, location.href);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : "";
+    } catch (_) {
+      return "";
+    }
+  }
+
+  // ---- show state ----
+
+  const show = {
+    title: "",
+    state: "",       // the platform's show state as the page last heard it
+    playing: false,  // media is flowing into the video element
+    whepError: "",   // what the last WHEP attempt said when it did not play
+    mutedByHost: false,
+  };
+
+  // renderState picks the one message the middle card shows.
+  function renderState() {
+    let title = "", detail = "", mode;
+    if (show.state === "ended") {
+      mode = "ended";
+      title = "直播已结束 / The show has ended";
+      detail = "感谢观看 / Thanks for watching";
+    } else if (show.playing) {
+      mode = "playing";
+    } else if (show.state === "live" || (show.state === "trial" && trialKey)) {
+      mode = "connecting";
+      title = "正在连接… / Connecting…";
+      detail = show.whepError;
+    } else if (show.state === "" ) {
+      mode = "loading";
+      title = "正在加载… / Loading…";
+      detail = show.whepError;
+    } else {
+      mode = "not-started";
+      title = "直播尚未开始 / The show has not started yet";
+      detail = show.startsAt ? "开播时间 / Starts at " + show.startsAt.toLocaleString() : "";
+    }
+    ui.app.dataset.state = mode;
+    ui.stateTitle.textContent = title;
+    ui.stateDetail.textContent = detail;
+    ui.liveBadge.hidden = !(show.playing && show.state === "live");
+    ui.trialBadge.hidden = !(show.state === "trial" && trialKey);
+    ui.unmute.hidden = !show.playing || !ui.video.muted;
+  }
+
+  function setShowState(state) {
+    if (!state || state === show.state) return;
+    const before = show.state;
+    show.state = state;
+    renderState();
+    if (state === "ended") {
+      player.stop();
+    } else if (before !== state) {
+      player.kick();
+    }
+  }
+
+  // The public view of the show: title, state, the pinned product, counters.
+  async function loadPublic() {
+    const res = await fetch(withKey(apiPath("/public")), { credentials: "same-origin" });
+    if (res.status === 404) {
+      show.state = show.state || "not_found";
+      show.whepError = await errorMessage(res);
+      renderState();
+      return null;
+    }
+    if (!res.ok) throw new Error(await errorMessage(res));
+    const p = await res.json();
+    applyPublic(p);
+    return p;
+  }
+
+  function applyPublic(p) {
+    if (p.title) {
+      show.title = p.title;
+      ui.title.textContent = p.title;
+      document.title = p.title + " · 直播间 / Live show";
+    }
+    if (p.cover_url) {
+      const cover = safeImageURL(p.cover_url);
+      if (cover) ui.video.poster = cover;
+    }
+    if (p.starts_at) {
+      const t = new Date(p.starts_at);
+      if (!isNaN(t)) show.startsAt = t;
+    }
+    if (typeof p.likes === "number") setLikes(p.likes);
+    if (typeof p.online === "number") setOnline(p.online);
+    if ("pinned" in p || "product" in p) showProduct(p.pinned || p.product || null);
+    if ("bulletin" in p) showBulletin(p.bulletin || "");
+    if (p.viewer && p.viewer.id) me.id = p.viewer.id;
+    if (p.viewer_id) me.id = p.viewer_id;
+    const state = p.state || "";
+    if (state && state !== show.state) setShowState(state);
+    else renderState();
+  }
+
+  // ---- counters, bulletin, product ----
+
+  let likeCount = 0;
+  function setLikes(n) {
+    likeCount = Math.max(likeCount, Number(n || 0));
+    ui.likes.textContent = formatCount(likeCount);
+  }
+  function setOnline(n) {
+    ui.online.textContent = formatCount(n);
+  }
+
+  function showBulletin(text) {
+    ui.bulletinText.textContent = text || "";
+    ui.bulletin.hidden = !text;
+  }
+
+  let pinned = null;
+  function showProduct(p) {
+    pinned = p && p.id ? p : null;
+    if (!pinned) {
+      ui.product.hidden = true;
+      return;
+    }
+    ui.productLink.textContent = pinned.link_no ? pinned.link_no + "号链接 / Link " + pinned.link_no : "";
+    ui.productTitle.textContent = pinned.title || "";
+    ui.productPrice.textContent = money(pinned.price_cents, pinned.currency);
+    const hasOriginal = pinned.original_price_cents && pinned.original_price_cents > pinned.price_cents;
+    ui.productOriginal.textContent = hasOriginal ? money(pinned.original_price_cents, pinned.currency) : "";
+    ui.productOriginal.hidden = !hasOriginal;
+    ui.productCoupon.textContent = pinned.coupon ? "券 / Coupon: " + pinned.coupon : "";
+    ui.productCoupon.hidden = !pinned.coupon;
+    const img = safeImageURL(pinned.image_url);
+    ui.productImage.hidden = !img;
+    if (img) ui.productImage.src = img; else ui.productImage.removeAttribute("src");
+    ui.productImage.alt = pinned.title || "";
+    // stock 0 means "not limited"; only sold_out stops orders.
+    const soldOut = !!pinned.sold_out;
+    ui.buy.disabled = soldOut;
+    ui.buy.textContent = soldOut ? "已售罄 / Sold out" : "立即购买 / Buy now";
+    ui.product.hidden = false;
+  }
+
+  // ---- comments ----
+
+  const me = { id: "" };
+  const comments = new Map();  // id → {id, name, text, mine, replies: [], el}
+  const commentOrder = [];
+
+  function nameColor(id) {
+    let h = 0;
+    for (const ch of String(id || "")) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+    return "hsl(" + (h % 360) + " 80% 72%)";
+  }
+
+  function trimComments() {
+    while (commentOrder.length > MAX_COMMENTS) {
+      const old = commentOrder.shift();
+      const c = comments.get(old);
+      if (c && c.el) c.el.remove();
+      comments.delete(old);
+    }
+  }
+
+  function stickToBottom(wasAtBottom) {
+    if (wasAtBottom) ui.comments.scrollTop = ui.comments.scrollHeight;
+  }
+
+  function atBottom() {
+    const el = ui.comments;
+    return el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  }
+
+  // addComment shows a comment once, whichever of the POST answer and the
+  // event stream brings it first.
+  function addComment(c, mine) {
+    if (!c || !c.id) return null;
+    const known = comments.get(c.id);
+    if (known) {
+      if (known.el) known.el.classList.remove("pending");
+      return known;
+    }
+    const viewer = c.viewer || {};
+    const isMine = mine || (!!me.id && viewer.id === me.id);
+    const entry = { id: c.id, name: viewer.name || "观众 / Viewer", viewerID: viewer.id || "", text: c.text || "", mine: isMine, replies: [] };
+    const li = document.createElement("li");
+    li.className = "comment" + (isMine ? " mine" : "");
+    li.dataset.commentId = c.id;
+    const name = document.createElement("span");
+    name.className = "comment-name";
+    name.textContent = entry.name;
+    name.style.color = nameColor(entry.viewerID);
+    const text = document.createElement("span");
+    text.className = "comment-text";
+    text.textContent = entry.text;
+    li.append(name, text);
+    entry.el = li;
+    const bottom = atBottom();
+    ui.comments.append(li);
+    comments.set(c.id, entry);
+    commentOrder.push(c.id);
+    trimComments();
+    stickToBottom(bottom);
+    return entry;
+  }
+
+  // addReply puts the host's answer under the comment it answers; a private
+  // one only ever reaches this page when it answers this viewer.
+  function addReply(r) {
+    if (!r) return;
+    const reply = { commentID: r.comment_id || "", text: r.text || "", private: !!r.private };
+    const li = document.createElement("div");
+    li.className = "reply" + (reply.private ? " private" : "");
+    const tag = document.createElement("span");
+    tag.className = "reply-tag";
+    tag.textContent = reply.private ? "主播私信 / Host · private" : "主播回复 / Host reply";
+    const text = document.createElement("span");
+    text.className = "reply-text";
+    text.textContent = reply.text;
+    li.append(tag, text);
+    const bottom = atBottom();
+    const parent = comments.get(reply.commentID);
+    if (parent) {
+      parent.replies.push(reply);
+      parent.el.append(li);
+    } else {
+      // The comment scrolled out of the window (or came before this page
+      // opened): the answer stands on its own line.
+      // The platform quotes the comment, so the answer still reads in context.
+      const item = document.createElement("li");
+      item.className = "comment reply-only";
+      if (r.comment_text) {
+        const name = document.createElement("span");
+        name.className = "comment-name";
+        name.textContent = r.viewer_name || "观众 / Viewer";
+        const quoted = document.createElement("span");
+        quoted.className = "comment-text";
+        quoted.textContent = r.comment_text;
+        item.append(name, quoted);
+      }
+      item.append(li);
+      ui.comments.append(item);
+      orphanReplies.push(reply);
+    }
+    stickToBottom(bottom);
+  }
+  const orphanReplies = [];
+
+  function addSystemLine(text) {
+    const li = document.createElement("li");
+    li.className = "comment system";
+    li.textContent = text;
+    const bottom = atBottom();
+    ui.comments.append(li);
+    stickToBottom(bottom);
+  }
+
+  async function sendComment(text) {
+    const res = await postJSON(apiPath("/comments"), { text });
+    const c = res.comment || res;
+    if (c && c.viewer && c.viewer.id && !me.id) me.id = c.viewer.id;
+    addComment(c, true);
+  }
+
+  ui.composer.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = ui.input.value.trim();
+    if (!text) return;
+    if ([...text].length > MAX_COMMENT_CHARS) {
+      toast("评论最多 200 字 / Comments are at most 200 characters", true);
+      return;
+    }
+    ui.send.disabled = true;
+    try {
+      await sendComment(text);
+      ui.input.value = "";
+    } catch (err) {
+      toast("发送失败 / Not sent: " + err.message, true);
+    } finally {
+      ui.send.disabled = show.mutedByHost;
+    }
+  });
+
+  ui.like.addEventListener("click", async () => {
+    ui.like.classList.remove("pop");
+    void ui.like.offsetWidth;  // restart the animation
+    ui.like.classList.add("pop");
+    try {
+      const res = await postJSON(apiPath("/likes"), {});
+      if (typeof res.count === "number") setLikes(res.count);
+      else if (typeof res.likes === "number") setLikes(res.likes);
+    } catch (err) {
+      toast("点赞失败 / Like failed: " + err.message, true);
+    }
+  });
+
+  ui.buy.addEventListener("click", async () => {
+    if (!pinned) return;
+    const product = pinned;
+    ui.buy.disabled = true;
+    try {
+      const res = await postJSON(apiPath("/orders"), { product_id: product.id, qty: 1 });
+      const o = res.order || res;
+      const amount = o && o.amount_cents ? " " + money(o.amount_cents, o.currency || product.currency) : "";
+      toast("下单成功 / Order placed:" + amount + " · " + (product.title || ""));
+    } catch (err) {
+      toast("下单失败 / Order failed: " + err.message, true);
+    } finally {
+      ui.buy.disabled = !pinned || !!pinned.sold_out;
+    }
+  });
+
+  ui.unmute.addEventListener("click", () => {
+    ui.video.muted = false;
+    ui.video.play().catch(() => {});
+    renderState();
+  });
+  ui.video.addEventListener("volumechange", renderState);
+
+  function setMutedByHost(muted) {
+    show.mutedByHost = muted;
+    ui.input.disabled = muted;
+    ui.send.disabled = muted;
+    ui.input.placeholder = muted ? "你已被禁言 / You have been muted" : "说点什么… / Say something…";
+  }
+
+  // ---- events: one WebSocket, resumed with ?after=seq after a drop ----
+
+  const events = {
+    lastSeq: 0,
+    ws: null,
+    backoff: 500,
+    connects: 0,
+    received: 0,
+  };
+
+  function handleEvent(ev) {
+    if (!ev || typeof ev.seq !== "number") return;
+    // The platform replays from `after`, and a replay can overlap what a
+    // dying socket already delivered: seq decides what is new.
+    if (ev.seq <= events.lastSeq) return;
+    events.lastSeq = ev.seq;
+    events.received++;
+    switch (ev.type) {
+      case "comment":
+        addComment(ev.comment, false);
+        break;
+      case "reply":
+        addReply(ev.reply);
+        break;
+      case "like":
+        setLikes(ev.count);
+        break;
+      case "online":
+        setOnline(ev.count);
+        break;
+      case "product_pinned":
+        showProduct(ev.product);
+        break;
+      case "product_unpinned":
+        showProduct(null);
+        break;
+      case "bulletin":
+        showBulletin(ev.text || "");
+        break;
+      case "show_state":
+        setShowState(ev.state);
+        break;
+      case "moderation":
+        if (me.id && ev.viewer_id === me.id) {
+          setMutedByHost(ev.action === "mute" || ev.action === "block");
+          if (ev.action === "unmute" || ev.action === "unblock") setMutedByHost(false);
+        }
+        break;
+      case "order":
+        break;  // other viewers' orders stay private; counters come with "online"/"like"
+    }
+  }
+
+  function connectEvents() {
+    if (show.state === "ended" && events.connects > 0) return;
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const url = proto + "//" + location.host + withKey(apiPath("/events?after=" + events.lastSeq));
+    let ws;
+    try {
+      ws = new WebSocket(url);
+    } catch (_) {
+      scheduleEvents();
+      return;
+    }
+    events.ws = ws;
+    ws.onopen = () => {
+      events.connects++;
+      events.backoff = 500;
+    };
+    ws.onmessage = (m) => {
+      let ev;
+      try { ev = JSON.parse(m.data); } catch (_) { return; }
+      handleEvent(ev);
+    };
+    ws.onclose = () => {
+      if (events.ws === ws) events.ws = null;
+      scheduleEvents();
+    };
+    ws.onerror = () => { /* onclose follows */ };
+  }
+
+  function scheduleEvents() {
+    const wait = events.backoff + Math.random() * events.backoff * 0.3;
+    events.backoff = Math.min(events.backoff * 2, 10000);
+    setTimeout(connectEvents, wait);
+  }
+
+  // ---- the picture: WHEP, reconnecting while the show is on ----
+
+  const frames = { rvfc: 0, lastAt: 0 };
+  const latency = { samples: [], frameNumbers: [], misses: 0, decoded: 0 };
+
+  const player = {
+    pc: null,
+    resource: "",
+    attempt: 0,
+    timer: 0,
+    stopped: false,
+    connects: 0,
+
+    // kick tries now, dropping any scheduled retry.
+    kick() {
+      if (this.stopped || this.pc) return;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.connect(), 0);
+    },
+
+    schedule() {
+      if (this.stopped) return;
+      clearTimeout(this.timer);
+      const base = Math.min(1000 * Math.pow(1.6, this.attempt), 8000);
+      this.attempt++;
+      this.timer = setTimeout(() => this.connect(), base + Math.random() * 300);
+    },
+
+    async connect() {
+      if (this.stopped || this.pc) return;
+      const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
+      this.pc = pc;
+      const stream = new MediaStream();
+      pc.addTransceiver("video", { direction: "recvonly" });
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      pc.ontrack = (e) => {
+        stream.addTrack(e.track);
+        if (ui.video.srcObject !== stream) ui.video.srcObject = stream;
+        ui.video.play().catch(() => {});
+      };
+      pc.onconnectionstatechange = () => {
+        if (this.pc !== pc) return;
+        const s = pc.connectionState;
+        if (s === "connected") {
+          this.attempt = 0;
+          this.connects++;
+        } else if (s === "failed" || s === "closed") {
+          this.drop("connection " + s);
+        } else if (s === "disconnected") {
+          // ICE may recover by itself; give it a moment before starting over.
+          setTimeout(() => { if (this.pc === pc && pc.connectionState === "disconnected") this.drop("disconnected"); }, 3000);
+        }
+      };
+      try {
+        await pc.setLocalDescription(await pc.createOffer());
+        await iceGathered(pc, 2000);
+        const whep = withKey("/whep/" + encodeURIComponent(showID));
+        const res = await fetch(whep, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/sdp" },
+          body: pc.localDescription.sdp,
+        });
+        if (res.status !== 201 && res.status !== 200) {
+          const msg = await errorMessage(res);
+          const err = new Error(msg);
+          err.status = res.status;
+          throw err;
+        }
+        const loc = res.headers.get("Location");
+        if (loc) this.resource = new URL(loc, location.href).href;
+        const answer = await res.text();
+        if (this.pc !== pc) return;
+        await pc.setRemoteDescription({ type: "answer", sdp: answer });
+        show.whepError = "";
+      } catch (err) {
+        if (this.pc === pc) {
+          show.whepError = err.status === 404 ? "" : String(err.message || err);
+          if (err.status === 404 && show.state === "live") show.whepError = "等待主播画面… / Waiting for the host's picture…";
+          this.teardown();
+          renderState();
+          this.schedule();
+        }
+      }
+    },
+
+    drop(reason) {
+      this.teardown();
+      show.playing = false;
+      show.whepError = reason === "stalled" ? "画面中断,正在重连… / Picture lost, reconnecting…" : "";
+      renderState();
+      // A dropped picture may mean the show just ended; ask before retrying.
+      loadPublic().catch(() => {}).finally(() => this.schedule());
+    },
+
+    teardown() {
+      const pc = this.pc;
+      this.pc = null;
+      if (pc) pc.close();
+      this.release();
+    },
+
+    // release ends the WHEP session on the server.
+    release() {
+      if (!this.resource) return;
+      const url = this.resource;
+      this.resource = "";
+      fetch(url, { method: "DELETE", keepalive: true, credentials: "same-origin" }).catch(() => {});
+    },
+
+    stop() {
+      this.stopped = true;
+      clearTimeout(this.timer);
+      this.teardown();
+      show.playing = false;
+      ui.video.srcObject = null;
+      renderState();
+    },
+  };
+
+  function iceGathered(pc, timeoutMs) {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        pc.removeEventListener("icegatheringstatechange", check);
+        clearTimeout(t);
+        resolve();
+      };
+      const check = () => { if (pc.iceGatheringState === "complete") done(); };
+      const t = setTimeout(done, timeoutMs);
+      pc.addEventListener("icegatheringstatechange", check);
+    });
+  }
+
+  window.addEventListener("pagehide", () => player.release());
+
+  // A picture that stops moving for several seconds while the connection
+  // still looks fine (a publisher that went away) is treated as a drop.
+  setInterval(() => {
+    if (!player.pc || !show.playing) return;
+    if (frames.lastAt && performance.now() - frames.lastAt > 6000) player.drop("stalled");
+  }, 1000);
+
+  // ---- decoded frames and the burned-in time code ----
+
+  function onFrame(now, meta) {
+    frames.rvfc++;
+    frames.lastAt = performance.now();
+    if (!show.playing) {
+      show.playing = true;
+      renderState();
+    }
+    if (measure) readTimecode(meta);
+    ui.video.requestVideoFrameCallback(onFrame);
+  }
+
+  if ("requestVideoFrameCallback" in HTMLVideoElement.prototype) {
+    ui.video.requestVideoFrameCallback(onFrame);
+  } else {
+    // Without rVFC, progress of currentTime says frames are arriving.
+    ui.video.addEventListener("timeupdate", () => {
+      frames.lastAt = performance.now();
+      if (!show.playing) { show.playing = true; renderState(); }
+    });
+  }
+
+  function framesDecoded() {
+    const q = ui.video.getVideoPlaybackQuality ? ui.video.getVideoPlaybackQuality() : null;
+    const total = q ? q.totalVideoFrames - q.droppedVideoFrames : 0;
+    return Math.max(frames.rvfc, total);
+  }
+
+  // Time code: see docs/timecode.md. The reader draws only the strip that
+  // holds the code into a small canvas and samples the middle of each cell.
+  const tc = {
+    canvas: null,
+    ctx: null,
+  };
+
+  function readTimecode(meta) {
+    const v = ui.video;
+    const w = v.videoWidth, h = v.videoHeight;
+    if (!w || !h) return;
+    const reader = window.ShowcasterTimecode;
+    if (!reader) return;  // still loading
+    const code = reader.read(v, w, h, tc);
+    const at = Date.now();
+    if (!code) {
+      latency.misses++;
+      return;
+    }
+    latency.decoded++;
+    if (latency.samples.length >= MAX_SAMPLES) {
+      latency.samples.shift();
+      latency.frameNumbers.shift();
+    }
+    latency.samples.push(at - code.captureMs);
+    latency.frameNumbers.push(code.frame);
+  }
+
+  // ---- test hooks: read-only views of what the page already tracks ----
+
+  window.__showcaster = {
+    showID,
+    trial: !!trialKey,
+    measuring: measure,
+    state: () => ui.app.dataset.state,
+    showState: () => show.state,
+    viewerID: () => me.id,
+    framesDecoded,
+    comments: () => commentOrder.map((id) => {
+      const c = comments.get(id);
+      return { id: c.id, name: c.name, text: c.text, mine: c.mine, replies: c.replies.map((r) => ({ text: r.text, private: r.private })) };
+    }),
+    orphanReplies: () => orphanReplies.map((r) => ({ commentID: r.commentID, text: r.text, private: r.private })),
+    lastSeq: () => events.lastSeq,
+    eventConnects: () => events.connects,
+    mediaConnects: () => player.connects,
+    pinned: () => (pinned ? Object.assign({}, pinned) : null),
+    latency: () => ({ samples: latency.samples.slice(), frames: latency.frameNumbers.slice(), decoded: latency.decoded, misses: latency.misses }),
+  };
+
+  // ---- start ----
+
+  // The time-code reader costs a canvas read per frame: only measuring pages load it.
+  if (measure) {
+    const s = document.createElement("script");
+    s.src = "/static/timecode.js";
+    document.head.append(s);
+  }
+
+  if (!showID) {
+    show.state = "not_found";
+    ui.stateTitle.textContent = "找不到直播 / Show not found";
+    return;
+  }
+  renderState();
+  loadPublic()
+    .catch((err) => { show.whepError = String(err.message || err); renderState(); })
+    .finally(() => {
+      connectEvents();
+      if (show.state !== "ended") player.kick();
+    });
+})();
