@@ -240,4 +240,3 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
-
