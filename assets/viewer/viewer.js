@@ -213,7 +213,7 @@
       ui.product.hidden = true;
       return;
     }
-    ui.productLink.textContent = pinned.link_no ? pinned.link_no + "号链接 / Link " + pinned.link_no : "";
+    ui.productLink.textContent = pinned.link_no ? pinned.link_no + "号链接 / #" + pinned.link_no : "";
     ui.productTitle.textContent = pinned.title || "";
     ui.productPrice.textContent = money(pinned.price_cents, pinned.currency);
     const hasOriginal = pinned.original_price_cents && pinned.original_price_cents > pinned.price_cents;
