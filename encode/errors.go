@@ -1,0 +1,23 @@
+package encode
+
+import "errors"
+
+// Errors returned by the encoders. Each is wrapped with %w and context, so
+// callers test with errors.Is and show the message as it is.
+var (
+	// ErrX264 means libx264 refused to start or to encode; the wrapped
+	// message carries x264's own reason.
+	ErrX264 = errors.New("the H.264 encoder (x264) failed: check that libx264 is installed (make deps)")
+	// ErrOpus means libopus refused to start or to encode.
+	ErrOpus = errors.New("the Opus encoder failed: check that libopus is installed (make deps)")
+	// ErrBadSize is a canvas the encoder cannot take (H.264 4:2:0 needs even sides).
+	ErrBadSize = errors.New("the picture size is not usable: width and height must be even and positive (try --size 1280x720)")
+	// ErrFrameSize is a frame whose size differs from the one the encoder was built for.
+	ErrFrameSize = errors.New("the frame size differs from the encoder's: rebuild the encoder for the new canvas size")
+	// ErrBadFormat is a frame that is not planar 4:2:0.
+	ErrBadFormat = errors.New("the frame is not I420 (YCbCr 4:2:0): convert it before encoding")
+	// ErrBadConfig is a setting out of range (fps, bitrate, channels, preset).
+	ErrBadConfig = errors.New("invalid encoder setting")
+	// ErrClosed is returned by Encode after Close.
+	ErrClosed = errors.New("the encoder is closed")
+)

@@ -1,0 +1,290 @@
+package encode
+
+import (
+	"encoding/hex"
+	"fmt"
+	"image"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/mediadevices/pkg/codec"
+	"github.com/pion/mediadevices/pkg/codec/x264"
+	"github.com/pion/mediadevices/pkg/io/video"
+	"github.com/pion/mediadevices/pkg/prop"
+)
+
+// Defaults for H264Config.
+const (
+	DefaultKeyframeInterval = 2 * time.Second
+	DefaultPreset           = "veryfast"
+	DefaultFPS              = 30
+	DefaultVideoBitrate     = 2_500_000
+)
+
+// x264AssumedFPS is the frame rate x264 runs its rate control on when the
+// caller leaves i_fps_num at zero, which mediadevices' wrapper always does
+// (x264's validate_parameters falls back to 25/1). With zerolatency the input
+// is constant-frame-rate (b_vfr_input=0), so x264 budgets bitrate/25 bits for
+// each frame; at 30 fps the stream would come out 30/25 = 1.2× the target.
+// We cannot set the rate through the wrapper, so we scale every bitrate we
+// hand to x264 by 25/fps instead, which makes bits per second come out right.
+// The SPS's VUI timing then claims 25 fps; WebRTC receivers and our MP4
+// muxer take timing from RTP timestamps and sample durations, not the VUI.
+const x264AssumedFPS = 25
+
+var presets = map[string]x264.Preset{
+	"ultrafast": x264.PresetUltrafast,
+	"superfast": x264.PresetSuperfast,
+	"veryfast":  x264.PresetVeryfast,
+	"faster":    x264.PresetFaster,
+	"fast":      x264.PresetFast,
+	"medium":    x264.PresetMedium,
+}
+
+// H264Config configures an H.264 encoder. Zero values take the defaults.
+type H264Config struct {
+	Width, Height int
+	FPS           int // default 30
+	BitrateBps    int // default 2.5 Mbps
+	// KeyframeInterval is the distance between IDR frames (default 2 s),
+	// which bounds how long a viewer who joins waits for a picture.
+	KeyframeInterval time.Duration
+	// Preset is an x264 preset from "ultrafast" to "medium" (default
+	// "veryfast", the usual choice for live streaming on a laptop).
+	// ultrafast gives Constrained Baseline; the others give High profile,
+	// because they turn on CABAC and 8×8 transforms.
+	Preset string
+}
+
+func (c H264Config) withDefaults() (H264Config, x264.Preset, error) {
+	if c.FPS == 0 {
+		c.FPS = DefaultFPS
+	}
+	if c.BitrateBps == 0 {
+		c.BitrateBps = DefaultVideoBitrate
+	}
+	if c.KeyframeInterval == 0 {
+		c.KeyframeInterval = DefaultKeyframeInterval
+	}
+	if c.Preset == "" {
+		c.Preset = DefaultPreset
+	}
+	if c.Width <= 0 || c.Height <= 0 || c.Width%2 != 0 || c.Height%2 != 0 {
+		return c, 0, fmt.Errorf("%w: %dx%d", ErrBadSize, c.Width, c.Height)
+	}
+	if c.FPS < 1 || c.FPS > 120 {
+		return c, 0, fmt.Errorf("%w: %d fps is outside 1–120", ErrBadConfig, c.FPS)
+	}
+	if c.BitrateBps < 50_000 {
+		return c, 0, fmt.Errorf("%w: video bitrate %d bps is below 50 kbps", ErrBadConfig, c.BitrateBps)
+	}
+	if c.KeyframeInterval < 0 {
+		return c, 0, fmt.Errorf("%w: negative keyframe interval", ErrBadConfig)
+	}
+	p, ok := presets[c.Preset]
+	if !ok {
+		return c, 0, fmt.Errorf("%w: unknown x264 preset %q (use ultrafast, superfast, veryfast, faster, fast or medium)", ErrBadConfig, c.Preset)
+	}
+	return c, p, nil
+}
+
+// H264 encodes I420 frames with x264: zerolatency, no B-frames, Annex B output
+// with SPS/PPS repeated before every IDR. Encode is meant for one goroutine;
+// SetBitrate and ForceKeyframe may be called from any goroutine at any time,
+// even after Close, and never wait for an encode in progress.
+type H264 struct {
+	cfg H264Config
+
+	// mu serialises Encode and Close, so the C encoder is never used after it
+	// is freed.
+	mu     sync.Mutex
+	enc    codec.ReadCloser
+	ctl    codec.BitRateController
+	closed bool
+	next   *image.YCbCr // the frame the reader hands to the encoder's next Read
+	tight  *image.YCbCr // scratch copy for frames with padded strides
+
+	// Requests from other goroutines, applied by Encode just before the next
+	// frame. Going through atomics rather than straight into the C encoder
+	// keeps a late bandwidth callback from touching a closed encoder (x264's
+	// reconfig on a freed handle crashes) and from racing on the C struct.
+	pendingBitrate atomic.Int64
+	forceKey       atomic.Bool
+	bitrate        atomic.Int64 // the bitrate last applied, in bps
+
+	profileLevelID string
+}
+
+// NewH264 starts an x264 encoder for cfg.
+func NewH264(cfg H264Config) (*H264, error) {
+	cfg, preset, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	params, err := x264.NewParams()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrX264, err)
+	}
+	params.Preset = preset
+	params.LogLevel = x264.LogWarning
+	params.BitRate = x264Bitrate(cfg.BitrateBps, cfg.FPS)
+	params.KeyFrameInterval = max(1, int(cfg.KeyframeInterval.Seconds()*float64(cfg.FPS)+0.5))
+
+	h := &H264{cfg: cfg}
+	reader := video.ReaderFunc(func() (image.Image, func(), error) {
+		if h.next == nil {
+			return nil, func() {}, io.EOF
+		}
+		img := h.next
+		h.next = nil
+		return img, func() {}, nil
+	})
+	enc, err := params.BuildVideoEncoder(reader, prop.Media{
+		Video: prop.Video{Width: cfg.Width, Height: cfg.Height, FrameRate: float32(cfg.FPS)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrX264, err)
+	}
+	h.enc = enc
+	if c, ok := enc.Controller().(codec.BitRateController); ok {
+		h.ctl = c
+	}
+	h.bitrate.Store(int64(cfg.BitrateBps))
+
+	// Encode one grey frame so that the SDP can say what the stream really
+	// is: x264 picks profile and level from the preset, size and rate, and
+	// mediadevices applies profile "high" as a ceiling, so reading the SPS
+	// is the only honest source. The next real frame is forced to be an IDR.
+	probe := image.NewYCbCr(image.Rect(0, 0, cfg.Width, cfg.Height), image.YCbCrSubsampleRatio420)
+	for i := range probe.Y {
+		probe.Y[i] = 128
+	}
+	for i := range probe.Cb {
+		probe.Cb[i], probe.Cr[i] = 128, 128
+	}
+	pkt, err := h.Encode(probe, 0, time.Time{})
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	sps := firstNAL(pkt.Data, nalSPS)
+	if len(sps) < 4 {
+		h.Close()
+		return nil, fmt.Errorf("%w: the first frame carried no SPS", ErrX264)
+	}
+	h.profileLevelID = hex.EncodeToString(sps[1:4])
+	h.forceKey.Store(true)
+	return h, nil
+}
+
+// x264Bitrate converts a target in bps into what x264 must be told so the
+// output matches it; see x264AssumedFPS.
+func x264Bitrate(bps, fps int) int {
+	return int(int64(bps) * x264AssumedFPS / int64(fps))
+}
+
+// Config returns the settings the encoder runs with, defaults filled in.
+func (h *H264) Config() H264Config { return h.cfg }
+
+// ProfileLevelID is the SDP profile-level-id (RFC 6184) of the stream this
+// encoder produces, taken from its own SPS: e.g. "64001f" for High 3.1.
+func (h *H264) ProfileLevelID() string { return h.profileLevelID }
+
+// Bitrate is the target bitrate in bps last applied to the encoder.
+func (h *H264) Bitrate() int { return int(h.bitrate.Load()) }
+
+// SetBitrate changes the target bitrate from the next frame on. It never
+// blocks and is a no-op after Close.
+func (h *H264) SetBitrate(bps int) {
+	if bps <= 0 {
+		return
+	}
+	h.pendingBitrate.Store(int64(bps))
+}
+
+// ForceKeyframe makes the next frame an IDR (for a PLI/FIR or a new session).
+// It never blocks and is a no-op after Close.
+func (h *H264) ForceKeyframe() { h.forceKey.Store(true) }
+
+// Encode compresses one frame. pts is the frame's time from the start of the
+// program; capture is its wall-clock capture time, carried into the packet
+// for latency measurement. With zerolatency every frame yields one packet.
+func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (Packet, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return Packet{}, ErrClosed
+	}
+	if img.SubsampleRatio != image.YCbCrSubsampleRatio420 {
+		return Packet{}, fmt.Errorf("%w: subsampling %v", ErrBadFormat, img.SubsampleRatio)
+	}
+	b := img.Rect
+	if b.Dx() != h.cfg.Width || b.Dy() != h.cfg.Height {
+		return Packet{}, fmt.Errorf("%w: got %dx%d, encoder is %dx%d", ErrFrameSize, b.Dx(), b.Dy(), h.cfg.Width, h.cfg.Height)
+	}
+	h.next = h.tighten(img)
+
+	if bps := h.pendingBitrate.Swap(0); bps > 0 && h.ctl != nil {
+		if err := h.ctl.SetBitRate(x264Bitrate(int(bps), h.cfg.FPS)); err != nil {
+			return Packet{}, fmt.Errorf("%w: set bitrate %d: %v", ErrX264, bps, err)
+		}
+		h.bitrate.Store(bps)
+	}
+	if h.forceKey.Swap(false) {
+		if kc, ok := h.enc.Controller().(codec.KeyFrameController); ok {
+			_ = kc.ForceKeyFrame() // mediadevices' x264 only sets a flag; it cannot fail
+		}
+	}
+
+	data, release, err := h.enc.Read()
+	h.next = nil
+	if err != nil {
+		return Packet{}, fmt.Errorf("%w: %v", ErrX264, err)
+	}
+	release()
+	return Packet{
+		Data:        data,
+		PTS:         pts,
+		Duration:    time.Second / time.Duration(h.cfg.FPS),
+		Keyframe:    firstNAL(data, nalIDR) != nil,
+		CaptureTime: capture,
+	}, nil
+}
+
+// tighten returns img itself when x264 can read it in place (tight strides,
+// origin at 0,0), else a copy into a reused buffer: the C side assumes
+// stride == width for Y and width/2 for the chroma planes.
+func (h *H264) tighten(img *image.YCbCr) *image.YCbCr {
+	w, hh := h.cfg.Width, h.cfg.Height
+	if img.Rect.Min == (image.Point{}) && img.YStride == w && img.CStride == w/2 &&
+		len(img.Y) >= w*hh && len(img.Cb) >= w*hh/4 && len(img.Cr) >= w*hh/4 {
+		return img
+	}
+	if h.tight == nil {
+		h.tight = image.NewYCbCr(image.Rect(0, 0, w, hh), image.YCbCrSubsampleRatio420)
+	}
+	t := h.tight
+	for y := 0; y < hh; y++ {
+		copy(t.Y[y*w:(y+1)*w], img.Y[img.YOffset(img.Rect.Min.X, img.Rect.Min.Y+y):])
+	}
+	for y := 0; y < hh/2; y++ {
+		co := img.COffset(img.Rect.Min.X, img.Rect.Min.Y+2*y)
+		copy(t.Cb[y*w/2:(y+1)*w/2], img.Cb[co:])
+		copy(t.Cr[y*w/2:(y+1)*w/2], img.Cr[co:])
+	}
+	return t
+}
+
+// Close frees the encoder. Later SetBitrate/ForceKeyframe calls are ignored
+// and Encode returns ErrClosed.
+func (h *H264) Close() error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
+	}
+	h.closed = true
+	return h.enc.Close()
+}

@@ -1,0 +1,183 @@
+package encode
+
+import (
+	"errors"
+	"image"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// movingFrames makes n frames of a picture that changes every frame: a
+// drifting gradient, a sliding box and fixed noise texture, so the encoder
+// has motion and detail to code, as a camera would give it.
+func movingFrames(w, h, n int) []*image.YCbCr {
+	rng := rand.New(rand.NewPCG(1, 2))
+	noise := make([]uint8, w*h)
+	for i := range noise {
+		noise[i] = uint8(rng.IntN(24))
+	}
+	frames := make([]*image.YCbCr, n)
+	for f := range frames {
+		img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+		bx, by := (f*16)%(w-w/4), (f*9)%(h-h/4)
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				v := uint8((x+y+f*4)/4) + noise[y*w+x]
+				if x >= bx && x < bx+w/4 && y >= by && y < by+h/4 {
+					v = 235 - noise[y*w+x]
+				}
+				img.Y[y*w+x] = v
+			}
+		}
+		for y := 0; y < h/2; y++ {
+			for x := 0; x < w/2; x++ {
+				img.Cb[y*w/2+x] = uint8(64 + (x+f)%128)
+				img.Cr[y*w/2+x] = uint8(64 + (y+f)%128)
+			}
+		}
+		frames[f] = img
+	}
+	return frames
+}
+
+func TestH264EncodesKeyframesAndProfile(t *testing.T) {
+	const w, h, fps = 640, 360, 30
+	enc, err := NewH264(H264Config{Width: w, Height: h, FPS: fps, BitrateBps: 800_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	// veryfast turns on CABAC and 8×8 transforms: High profile (0x64), no constraint flags.
+	if got := enc.ProfileLevelID(); len(got) != 6 || got[:4] != "6400" {
+		t.Fatalf("profile-level-id %q, want High (6400xx)", got)
+	}
+	frames := movingFrames(w, h, 8)
+	var keys []int
+	for i := 0; i < 2*fps+15; i++ {
+		if i == 70 {
+			enc.ForceKeyframe()
+		}
+		pts := time.Duration(i) * time.Second / fps
+		p, err := enc.Encode(frames[i%len(frames)], pts, time.Unix(0, 0))
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if p.PTS != pts || p.Duration != time.Second/fps || len(p.Data) == 0 {
+			t.Fatalf("frame %d: pts %v dur %v len %d", i, p.PTS, p.Duration, len(p.Data))
+		}
+		if p.Keyframe {
+			keys = append(keys, i)
+			if sps, pps := ParameterSets(p.Data); sps == nil || pps == nil {
+				t.Fatalf("keyframe %d without SPS/PPS", i)
+			}
+		}
+	}
+	// The first frame is an IDR (the probe frame does not count), one comes
+	// on request at 70, and no gap exceeds the 2 s interval (x264 may add
+	// scene-cut IDRs where the looped test picture jumps).
+	if len(keys) < 3 || keys[0] != 0 || !slices.Contains(keys, 70) {
+		t.Fatalf("keyframes at %v, want 0, 70 and at least one in between", keys)
+	}
+	for i := 1; i < len(keys); i++ {
+		if keys[i]-keys[i-1] > 2*fps {
+			t.Fatalf("keyframe gap %d frames > %d (keys %v)", keys[i]-keys[i-1], 2*fps, keys)
+		}
+	}
+}
+
+// TestH264BitrateHonoursFPS checks the 25-fps compensation: at 30 fps the
+// stream must come out near the target, not 1.2× above it.
+func TestH264BitrateHonoursFPS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("encodes 4 s of video")
+	}
+	const w, h, fps, target = 640, 360, 30, 600_000
+	enc, err := NewH264(H264Config{Width: w, Height: h, FPS: fps, BitrateBps: 2_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	frames := movingFrames(w, h, 30)
+	enc.SetBitrate(target) // also exercises a change while running
+	bytes := 0
+	const seconds = 4
+	for i := 0; i < seconds*fps; i++ {
+		p, err := enc.Encode(frames[i%len(frames)], time.Duration(i)*time.Second/fps, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i >= fps { // let rate control settle for a second
+			bytes += len(p.Data)
+		}
+	}
+	got := float64(bytes*8) / (seconds - 1)
+	t.Logf("target %d bps, got %.0f bps (%.2f×)", target, got, got/target)
+	if got < 0.75*target || got > 1.12*target {
+		t.Fatalf("bitrate %.0f bps for target %d", got, target)
+	}
+	if enc.Bitrate() != target {
+		t.Fatalf("Bitrate() = %d", enc.Bitrate())
+	}
+}
+
+func TestH264Errors(t *testing.T) {
+	if _, err := NewH264(H264Config{Width: 641, Height: 360}); !errors.Is(err, ErrBadSize) {
+		t.Fatalf("odd width: %v", err)
+	}
+	if _, err := NewH264(H264Config{Width: 640, Height: 360, Preset: "warp"}); !errors.Is(err, ErrBadConfig) {
+		t.Fatalf("bad preset: %v", err)
+	}
+	enc, err := NewH264(H264Config{Width: 320, Height: 240, Preset: "ultrafast"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ultrafast has neither CABAC nor 8×8 transforms: Constrained Baseline.
+	if got := enc.ProfileLevelID(); got[:4] != "42c0" {
+		t.Errorf("ultrafast profile-level-id %q, want 42c0xx", got)
+	}
+	wrong := image.NewYCbCr(image.Rect(0, 0, 640, 360), image.YCbCrSubsampleRatio420)
+	if _, err := enc.Encode(wrong, 0, time.Time{}); !errors.Is(err, ErrFrameSize) {
+		t.Fatalf("wrong size: %v", err)
+	}
+	// A sub-image has padded strides; the encoder copies it.
+	sub := wrong.SubImage(image.Rect(2, 2, 322, 242)).(*image.YCbCr)
+	if p, err := enc.Encode(sub, 0, time.Time{}); err != nil || !p.Keyframe {
+		t.Fatalf("sub-image: keyframe=%v err=%v", p.Keyframe, err)
+	}
+	enc.Close()
+	// Late control calls (a bandwidth callback after stop) must be harmless.
+	enc.SetBitrate(300_000)
+	enc.ForceKeyframe()
+	if _, err := enc.Encode(sub, 0, time.Time{}); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after close: %v", err)
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// BenchmarkEncodeX264720p measures x264 alone on 720p frames of a moving
+// picture at the engine's defaults (veryfast, zerolatency, 2.5 Mbps, 30 fps).
+// The frames are made before the timer starts.
+func BenchmarkEncodeX264720p(b *testing.B) {
+	const w, h, fps = 1280, 720, 30
+	frames := movingFrames(w, h, 48)
+	enc, err := NewH264(H264Config{Width: w, Height: h, FPS: fps})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer enc.Close()
+	b.SetBytes(int64(w * h * 3 / 2))
+	b.ResetTimer()
+	out := 0
+	for i := 0; i < b.N; i++ {
+		p, err := enc.Encode(frames[i%len(frames)], time.Duration(i)*time.Second/fps, time.Time{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		out += len(p.Data)
+	}
+	b.ReportMetric(float64(out*8)/(float64(b.N)/fps)/1000, "kbps")
+}
