@@ -30,9 +30,12 @@ type Show struct {
 	State        ShowState `json:"state"`
 	RejectReason string    `json:"reject_reason,omitempty"`
 	ViewerURL    string    `json:"viewer_url,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	StartedAt    time.Time `json:"started_at,omitempty"`
-	EndedAt      time.Time `json:"ended_at,omitempty"`
+	// TrialURL is the trial link (with its key), shown to the studio once a
+	// trial has been started.
+	TrialURL  string    `json:"trial_url,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	StartedAt time.Time `json:"started_at,omitempty"`
+	EndedAt   time.Time `json:"ended_at,omitempty"`
 }
 
 // NewShow is the body of POST /api/shows.
@@ -65,6 +68,8 @@ type Comment struct {
 	Text    string    `json:"text"`
 	At      time.Time `json:"at"`
 	Flagged bool      `json:"flagged,omitempty"`
+	// FlagReason says why a comment was held: `banned word "…"` or "muted".
+	FlagReason string `json:"flag_reason,omitempty"`
 }
 
 // Reply answers a comment; a private one reaches only that comment's viewer.
@@ -74,6 +79,10 @@ type Reply struct {
 	Private   bool   `json:"private"`
 	// ViewerID is the viewer a private reply goes to (filled in by the platform).
 	ViewerID string `json:"viewer_id,omitempty"`
+	// ViewerName and CommentText quote the answered comment so a page can show
+	// the reply in context (filled in by the platform; no quote for a flagged comment).
+	ViewerName  string `json:"viewer_name,omitempty"`
+	CommentText string `json:"comment_text,omitempty"`
 }
 
 // Order is a purchase made on the viewer page.
@@ -155,3 +164,33 @@ type ReportPoint struct {
 	Likes    int64     `json:"likes"`
 	Orders   int64     `json:"orders"`
 }
+
+// Public states: what the audience sees of a show (GET /api/shows/{id}/public).
+const (
+	PublicNotStarted = "not_started"
+	PublicTrial      = "trial"
+	PublicLive       = "live"
+	PublicEnded      = "ended"
+)
+
+// Public is what a viewer may see of a show.
+type Public struct {
+	ID       string    `json:"id"`
+	Title    string    `json:"title"`
+	CoverURL string    `json:"cover_url,omitempty"`
+	StartsAt time.Time `json:"starts_at"`
+	// State is one of the Public… states: a trial without its key looks not started.
+	State    string   `json:"state"`
+	Pinned   *Product `json:"pinned"`
+	Bulletin string   `json:"bulletin,omitempty"`
+	Likes    int64    `json:"likes"`
+	Online   int64    `json:"online"`
+	Viewer   Viewer   `json:"viewer"`
+}
+
+// Moderation actions of POST /api/shows/{id}/moderation.
+const (
+	ModerationMute    = "mute"
+	ModerationBlock   = "block"
+	ModerationUnblock = "unblock"
+)
