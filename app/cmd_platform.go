@@ -1,11 +1,51 @@
 package app
 
 import (
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"showcaster/platform/server"
 )
 
+// runPlatform runs the local reference platform until SIGINT or SIGTERM.
 func runPlatform(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "showcaster platform: this build does not include it yet")
-	return 1
+	fs := flag.NewFlagSet("showcaster platform", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8089", "listen address (host:port)")
+	data := fs.String("data", "", "data directory (default: the user's config directory, showcaster/platform)")
+	token := fs.String("studio-token", "", "studio token (default: generated once and kept in the data directory)")
+	verbose := fs.Bool("v", false, "log diagnostics to stderr")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg := server.Config{Addr: *addr, DataDir: *data, StudioToken: *token}
+	if *verbose {
+		cfg.Logf = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "showcaster platform: %v\n", err)
+		return 1
+	}
+	if err := srv.Start(); err != nil {
+		fmt.Fprintf(stderr, "showcaster platform: %v\n", err)
+		srv.Close()
+		return 1
+	}
+	fmt.Fprintf(stdout, "platform: %s\nstudio token: %s\n", srv.URL(), srv.StudioToken())
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	<-sig
+	fmt.Fprintln(stderr, "showcaster platform: shutting down")
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "showcaster platform: %v\n", err)
+		return 1
+	}
+	return 0
 }
