@@ -2,7 +2,7 @@ package e2e
 
 import (
 	"context"
-		"fmt"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -82,9 +82,10 @@ func newBrowser(t testing.TB) *browser {
 
 // tab is one page in its own browser context (its own cookies).
 type tab struct {
-	t    testing.TB
-	name string
-	ctx  context.Context
+	t      testing.TB
+	name   string
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	mu   sync.Mutex
 	logs []string
@@ -115,7 +116,7 @@ func (b *browser) newTab(name string) *tab {
 			tb.log("exception: %s", msg)
 		}
 	}))
-	tb.ctx = ctx
+	tb.ctx, tb.cancel = ctx, cancel
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		b.t.Fatalf("open tab %s: %v", name, err)
@@ -143,6 +144,23 @@ func (tb *tab) dump() {
 	for _, l := range tb.logs {
 		tb.t.Logf("[%s] %s", tb.name, l)
 	}
+}
+
+// close closes the page (its pagehide ends its WHEP session).
+func (tb *tab) close() {
+	tb.cancel()
+}
+
+// screenshot captures the visible page as PNG.
+func (tb *tab) screenshot() []byte {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		tb.t.Fatalf("[%s] screenshot: %v", tb.name, err)
+	}
+	return png
 }
 
 // do runs chromedp actions on the tab, failing the test on error.

@@ -505,7 +505,10 @@
   // ---- the picture: WHEP, reconnecting while the show is on ----
 
   const frames = { rvfc: 0, lastAt: 0 };
-  const latency = { samples: [], frameNumbers: [], misses: 0, decoded: 0 };
+  // samples: display time minus capture time (glass to glass); network: the
+  // time the frame's last packet arrived minus capture time, where the
+  // browser reports it. Both in ms, one entry per decoded time code.
+  const latency = { samples: [], network: [], frameNumbers: [], misses: 0, decoded: 0 };
 
   const player = {
     pc: null,
@@ -687,8 +690,8 @@
     if (!w || !h) return;
     const reader = window.ShowcasterTimecode;
     if (!reader) return;  // still loading
+    const at = Date.now();  // before the read, so its own cost is not counted
     const code = reader.read(v, w, h, tc);
-    const at = Date.now();
     if (!code) {
       latency.misses++;
       return;
@@ -696,9 +699,11 @@
     latency.decoded++;
     if (latency.samples.length >= MAX_SAMPLES) {
       latency.samples.shift();
+      latency.network.shift();
       latency.frameNumbers.shift();
     }
     latency.samples.push(at - code.captureMs);
+    latency.network.push(meta && meta.receiveTime ? performance.timeOrigin + meta.receiveTime - code.captureMs : null);
     latency.frameNumbers.push(code.frame);
   }
 
@@ -721,7 +726,10 @@
     eventConnects: () => events.connects,
     mediaConnects: () => player.connects,
     pinned: () => (pinned ? Object.assign({}, pinned) : null),
-    latency: () => ({ samples: latency.samples.slice(), frames: latency.frameNumbers.slice(), decoded: latency.decoded, misses: latency.misses }),
+    latency: () => ({
+      samples: latency.samples.slice(), network: latency.network.slice(), frames: latency.frameNumbers.slice(),
+      decoded: latency.decoded, misses: latency.misses,
+    }),
   };
 
   // ---- start ----
