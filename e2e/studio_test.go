@@ -1,18 +1,11 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"showcaster/platform"
 	"showcaster/platform/server"
@@ -44,63 +37,41 @@ func startPlatform(t testing.TB) *platformUnderTest {
 	return &platformUnderTest{srv: srv, url: srv.URL(), token: srv.StudioToken()}
 }
 
-// studio is the studio's side of the platform API, as the app uses it.
+// studio is the studio's side of the platform, through platform.Client as
+// the app uses it; every call fails the test on error.
 type studio struct {
-	t     testing.TB
-	base  string
-	token string
+	t testing.TB
+	c *platform.Client
 }
 
 func (p *platformUnderTest) studio(t testing.TB) *studio {
-	return &studio{t: t, base: p.url, token: p.token}
+	return &studio{t: t, c: platform.NewClient(platform.ClientConfig{BaseURL: p.url, Token: p.token, Logf: t.Logf})}
 }
 
-// call sends a studio request and decodes the answer into out (when not nil).
-func (s *studio) call(method, path string, body, out any) {
+func (s *studio) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), eventDeadline)
+}
+
+func (s *studio) check(what string, err error) {
 	s.t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, s.base+path, rd)
 	if err != nil {
-		s.t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 300 {
-		s.t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, data)
-	}
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			s.t.Fatalf("%s %s: %v in %s", method, path, err, data)
-		}
+		s.t.Fatalf("studio: %s: %v", what, err)
 	}
 }
 
 // createApprovedShow creates a show and waits for the platform's audit.
 func (s *studio) createApprovedShow(title string) platform.Show {
 	s.t.Helper()
-	var sh platform.Show
-	s.call("POST", "/api/shows", platform.NewShow{
+	ctx, cancel := s.ctx()
+	defer cancel()
+	sh, err := s.c.CreateShow(ctx, platform.NewShow{
 		Title: title, StartsAt: time.Now().Add(time.Minute), DurationMin: 120, ProductIDs: []string{"p1"},
-	}, &sh)
-	end := time.Now().Add(eventDeadline)
-	for sh.State == platform.StatePendingAudit && time.Now().Before(end) {
+	})
+	s.check("create show", err)
+	for sh.State == platform.StatePendingAudit && ctx.Err() == nil {
 		time.Sleep(50 * time.Millisecond)
-		s.call("GET", "/api/shows/"+sh.ID, nil, &sh)
+		sh, err = s.c.Show(ctx, sh.ID)
+		s.check("read show", err)
 	}
 	if sh.State != platform.StateApproved {
 		s.t.Fatalf("show %q is %s (%s), want approved", title, sh.State, sh.RejectReason)
@@ -110,40 +81,53 @@ func (s *studio) createApprovedShow(title string) platform.Show {
 
 func (s *studio) startTrial(id string) platform.Ingest {
 	s.t.Helper()
-	var in platform.Ingest
-	s.call("POST", "/api/shows/"+id+"/trial", nil, &in)
+	ctx, cancel := s.ctx()
+	defer cancel()
+	in, err := s.c.StartTrial(ctx, id)
+	s.check("start trial", err)
 	return in
 }
 
 func (s *studio) goLive(id string) platform.Ingest {
 	s.t.Helper()
-	var in platform.Ingest
-	s.call("POST", "/api/shows/"+id+"/live", nil, &in)
+	ctx, cancel := s.ctx()
+	defer cancel()
+	in, err := s.c.GoLive(ctx, id)
+	s.check("go live", err)
 	return in
 }
 
 func (s *studio) end(id string) {
 	s.t.Helper()
-	s.call("POST", "/api/shows/"+id+"/end", nil, nil)
+	ctx, cancel := s.ctx()
+	defer cancel()
+	_, err := s.c.End(ctx, id)
+	s.check("end show", err)
 }
 
 func (s *studio) pin(id string, p platform.Product) {
 	s.t.Helper()
-	s.call("POST", "/api/shows/"+id+"/pins", map[string]any{"product": p}, nil)
+	ctx, cancel := s.ctx()
+	defer cancel()
+	s.check("pin", s.c.Pin(ctx, id, p))
 }
 
 func (s *studio) bulletin(id, text string) {
 	s.t.Helper()
-	s.call("POST", "/api/shows/"+id+"/bulletins", map[string]string{"text": text}, nil)
+	ctx, cancel := s.ctx()
+	defer cancel()
+	s.check("bulletin", s.c.Bulletin(ctx, id, text))
 }
 
 func (s *studio) reply(id string, r platform.Reply) {
 	s.t.Helper()
-	s.call("POST", "/api/shows/"+id+"/replies", r, nil)
+	ctx, cancel := s.ctx()
+	defer cancel()
+	s.check("reply", s.c.Reply(ctx, id, r))
 }
 
-// eventStream is the studio's event WebSocket for one show, collected in
-// the background.
+// eventStream is the studio's event stream for one show, collected in the
+// background.
 type eventStream struct {
 	t  testing.TB
 	mu sync.Mutex
@@ -154,28 +138,12 @@ type eventStream struct {
 func (s *studio) events(id string) *eventStream {
 	s.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	url := "ws" + strings.TrimPrefix(s.base, "http") + "/api/shows/" + id + "/events?after=0"
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + s.token}},
-	})
-	if err != nil {
-		cancel()
-		s.t.Fatalf("studio events: %v", err)
-	}
-	conn.SetReadLimit(1 << 20)
+	sub := s.c.Subscribe(ctx, id, 0)
 	es := &eventStream{t: s.t, ch: make(chan struct{})}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for {
-			_, data, err := conn.Read(ctx)
-			if err != nil {
-				return
-			}
-			var ev platform.Event
-			if json.Unmarshal(data, &ev) != nil {
-				continue
-			}
+		for ev := range sub.C() {
 			es.mu.Lock()
 			es.ev = append(es.ev, ev)
 			close(es.ch)
@@ -184,8 +152,8 @@ func (s *studio) events(id string) *eventStream {
 		}
 	}()
 	s.t.Cleanup(func() {
+		sub.Close()
 		cancel()
-		conn.CloseNow()
 		<-done
 	})
 	return es
