@@ -1,0 +1,315 @@
+package scene
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"showcaster/capture"
+	"showcaster/internal/clock"
+)
+
+// MixerConfig sets up the audio mix. Zero fields take the defaults.
+type MixerConfig struct {
+	Clock clock.Clock
+	// Depth is the output queue in chunks (default 10, i.e. 200 ms).
+	Depth int
+	// MaxBuffer bounds what a source may have waiting (default 100 ms); a
+	// source running fast loses its oldest audio rather than drifting late.
+	MaxBuffer time.Duration
+	// OnSourceError, when set, hears about a source that failed.
+	OnSourceError func(id string, err error)
+}
+
+// Mixer mixes audio sources into 48 kHz stereo 20 ms chunks on its own clock.
+// A source with nothing ready contributes silence; the mixer never waits.
+type Mixer struct {
+	cfg     MixerConfig
+	out     chan capture.AudioChunk
+	chunks  atomic.Uint64
+	dropped atomic.Uint64
+	peak    atomic.Uint32 // math.Float32bits of the last chunk's peak
+
+	mu      sync.Mutex
+	inputs  []*mixInput
+	running bool
+	done    bool
+}
+
+type mixInput struct {
+	id  string
+	src capture.AudioSource
+
+	mu        sync.Mutex
+	buf       []int16 // stereo interleaved, waiting to be mixed
+	gain      float64
+	mute      bool
+	stop      bool
+	err       error
+	underruns uint64
+	overflows uint64
+	peak      float64
+}
+
+// NewMixer makes a mixer; Run starts its clock.
+func NewMixer(cfg MixerConfig) *Mixer {
+	cfg.Clock = clock.OrReal(cfg.Clock)
+	if cfg.Depth <= 0 {
+		cfg.Depth = 10
+	}
+	if cfg.MaxBuffer <= 0 {
+		cfg.MaxBuffer = 100 * time.Millisecond
+	}
+	return &Mixer{cfg: cfg, out: make(chan capture.AudioChunk, cfg.Depth)}
+}
+
+// Add mixes in a source at gain (1 is unity) under id, starting its reader
+// goroutine. The mixer does not close sources: their owner does.
+func (m *Mixer) Add(id string, src capture.AudioSource, gain float64) error {
+	if id == "" || src == nil {
+		return fmt.Errorf("audio source %q: %w", id, ErrAudioSource)
+	}
+	in := &mixInput{id: id, src: src, gain: gain}
+	m.mu.Lock()
+	for _, o := range m.inputs {
+		if o.id == id {
+			m.mu.Unlock()
+			return fmt.Errorf("audio source %q is already mixed: %w", id, ErrAudioSource)
+		}
+	}
+	m.inputs = append(m.inputs, in)
+	m.mu.Unlock()
+	go in.run(m.cfg.MaxBuffer, m.cfg.OnSourceError)
+	return nil
+}
+
+// Remove takes a source out of the mix.
+func (m *Mixer) Remove(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i, in := range m.inputs {
+		if in.id == id {
+			in.mu.Lock()
+			in.stop = true
+			in.mu.Unlock()
+			m.inputs = append(m.inputs[:i], m.inputs[i+1:]...)
+			return
+		}
+	}
+}
+
+func (m *Mixer) input(id string) (*mixInput, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, in := range m.inputs {
+		if in.id == id {
+			return in, nil
+		}
+	}
+	return nil, fmt.Errorf("audio source %q is not in the mix: %w", id, ErrAudioSource)
+}
+
+// SetGain changes a source's gain (1 is unity, 0 silent).
+func (m *Mixer) SetGain(id string, gain float64) error {
+	in, err := m.input(id)
+	if err != nil {
+		return err
+	}
+	in.mu.Lock()
+	in.gain = max(gain, 0)
+	in.mu.Unlock()
+	return nil
+}
+
+// SetMute mutes or unmutes a source, keeping its gain.
+func (m *Mixer) SetMute(id string, mute bool) error {
+	in, err := m.input(id)
+	if err != nil {
+		return err
+	}
+	in.mu.Lock()
+	in.mute = mute
+	in.mu.Unlock()
+	return nil
+}
+
+func (in *mixInput) run(maxBuf time.Duration, onErr func(string, error)) {
+	limit := int(maxBuf.Seconds()*capture.SampleRate) * 2
+	for {
+		c, err := in.src.Read()
+		in.mu.Lock()
+		if in.stop {
+			in.mu.Unlock()
+			return
+		}
+		if err != nil {
+			in.err = err
+			in.mu.Unlock()
+			if onErr != nil {
+				onErr(in.id, err)
+			}
+			return
+		}
+		in.buf = appendStereo(in.buf, c)
+		if over := len(in.buf) - limit; over > 0 {
+			over = (over + 1) &^ 1
+			in.buf = append(in.buf[:0], in.buf[over:]...)
+			in.overflows++
+		}
+		in.mu.Unlock()
+	}
+}
+
+// appendStereo converts a chunk to stereo: mono is doubled, channels past
+// the second are dropped.
+func appendStereo(dst []int16, c capture.AudioChunk) []int16 {
+	ch := c.Channels
+	switch {
+	case ch == 2:
+		return append(dst, c.Samples...)
+	case ch <= 1:
+		for _, s := range c.Samples {
+			dst = append(dst, s, s)
+		}
+	default:
+		for i := 0; i+ch <= len(c.Samples); i += ch {
+			dst = append(dst, c.Samples[i], c.Samples[i+1])
+		}
+	}
+	return dst
+}
+
+// Chunks delivers the mix; it is closed when Run returns.
+func (m *Mixer) Chunks() <-chan capture.AudioChunk { return m.out }
+
+// Level is the peak of the last mixed chunk, 0..1, for a level meter.
+func (m *Mixer) Level() float64 { return float64(math.Float32frombits(m.peak.Load())) }
+
+// SourceLevel is the peak a source contributed to the last chunk (after gain).
+func (m *Mixer) SourceLevel(id string) float64 {
+	in, err := m.input(id)
+	if err != nil {
+		return 0
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.peak
+}
+
+// Run mixes on the clock until ctx ends, then closes Chunks and returns nil.
+func (m *Mixer) Run(ctx context.Context) error {
+	m.mu.Lock()
+	if m.done {
+		m.mu.Unlock()
+		return ErrClosed
+	}
+	if m.running {
+		m.mu.Unlock()
+		return ErrRunning
+	}
+	m.running = true
+	m.mu.Unlock()
+	t := m.cfg.Clock.NewTicker(capture.ChunkDuration)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			m.mu.Lock()
+			m.running, m.done = false, true
+			m.mu.Unlock()
+			close(m.out)
+			return nil
+		case now := <-t.C():
+			m.emit(m.Mix(now))
+		}
+	}
+}
+
+// Mix takes one chunk's worth from every source and mixes it; Run calls it
+// on each tick (tests may call it directly).
+func (m *Mixer) Mix(at time.Time) capture.AudioChunk {
+	const n = capture.ChunkFrames * 2
+	var acc [n]int32
+	m.mu.Lock()
+	inputs := append([]*mixInput(nil), m.inputs...)
+	m.mu.Unlock()
+	for _, in := range inputs {
+		in.mu.Lock()
+		take := min(len(in.buf), n)
+		if take < n {
+			in.underruns++
+		}
+		g := int64(math.Round(in.gain * 65536))
+		if in.mute {
+			g = 0
+		}
+		var pk int64
+		for i, s := range in.buf[:take] {
+			v := int64(s) * g >> 16
+			acc[i] += int32(v)
+			pk = max(pk, v, -v)
+		}
+		in.peak = min(float64(pk)/math.MaxInt16, 1)
+		in.buf = append(in.buf[:0], in.buf[take:]...)
+		in.mu.Unlock()
+	}
+	out := make([]int16, n)
+	var pk int32
+	for i, v := range acc {
+		v = max(min(v, math.MaxInt16), -math.MaxInt16)
+		out[i] = int16(v)
+		pk = max(pk, v, -v)
+	}
+	m.peak.Store(math.Float32bits(float32(pk) / math.MaxInt16))
+	m.chunks.Add(1)
+	return capture.AudioChunk{Samples: out, Channels: 2, Time: at}
+}
+
+// emit queues a chunk, dropping the oldest when the consumer is behind.
+func (m *Mixer) emit(c capture.AudioChunk) {
+	select {
+	case m.out <- c:
+		return
+	default:
+	}
+	select {
+	case <-m.out:
+		m.dropped.Add(1)
+	default:
+	}
+	select {
+	case m.out <- c:
+	default:
+		m.dropped.Add(1)
+	}
+}
+
+// MixerStats counts the mix.
+type MixerStats struct {
+	Chunks, Dropped uint64
+	Sources         []MixSourceStats
+}
+
+// MixSourceStats counts one source: underruns are chunks where it had less
+// than 20 ms ready (filled with silence), overflows are times its backlog
+// was cut.
+type MixSourceStats struct {
+	ID                   string
+	Underruns, Overflows uint64
+	Err                  error
+}
+
+func (m *Mixer) Stats() MixerStats {
+	st := MixerStats{Chunks: m.chunks.Load(), Dropped: m.dropped.Load()}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, in := range m.inputs {
+		in.mu.Lock()
+		st.Sources = append(st.Sources, MixSourceStats{ID: in.id, Underruns: in.underruns, Overflows: in.overflows, Err: in.err})
+		in.mu.Unlock()
+	}
+	return st
+}
