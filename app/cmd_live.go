@@ -1,11 +1,333 @@
 package app
 
 import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
 	"fmt"
+	"image"
 	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"showcaster/capture"
+	"showcaster/internal/clock"
+	"showcaster/platform"
+	"showcaster/scene"
+	"showcaster/scene/overlay"
 )
 
+// liveOptions are the flags of `showcaster live`.
+type liveOptions struct {
+	whip, token           string
+	platformURL, showID   string
+	trial, events         bool
+	source, second, audio string
+	layout                string
+	size                  string
+	fps                   int
+	bitrate, minBitrate   string
+	duration              time.Duration
+	statsJSON             bool
+	overlayText           string
+}
+
 func runLive(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "showcaster live: this build does not include it yet")
-	return 1
+	fs := flag.NewFlagSet("showcaster live", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o liveOptions
+	fs.StringVar(&o.whip, "whip", "", "WHIP endpoint URL to publish to")
+	fs.StringVar(&o.token, "token", "", "bearer token (the WHIP token, or the studio token with --platform)")
+	fs.StringVar(&o.platformURL, "platform", "", "platform base URL: publish a show through the platform API")
+	fs.StringVar(&o.showID, "show", "", "show id on the platform (with --platform)")
+	fs.BoolVar(&o.trial, "trial", false, "run a trial broadcast that the audience does not see (with --platform)")
+	fs.BoolVar(&o.events, "events", false, "print every platform event as one JSON line on stdout (with --platform)")
+	fs.StringVar(&o.source, "source", "test", "main picture: test, camera[:ID], screen[:ID] or image:PATH")
+	fs.StringVar(&o.second, "second", "", "second picture for pip/side layouts (same forms as --source; default: a test pattern)")
+	fs.StringVar(&o.audio, "audio", "tone", "sound: tone, mic[:ID] or none")
+	fs.StringVar(&o.layout, "layout", "full", "layout: full, pip or side")
+	fs.StringVar(&o.size, "size", "1280x720", "canvas size WxH (even, up to 1920x1080)")
+	fs.IntVar(&o.fps, "fps", 30, "frames per second")
+	fs.StringVar(&o.bitrate, "bitrate", "2500k", "video bitrate, the most congestion control may use (e.g. 2500k, 4M)")
+	fs.StringVar(&o.minBitrate, "min-bitrate", "300k", "the least video bitrate congestion control may fall to")
+	fs.DurationVar(&o.duration, "duration", 0, "stop after this long (default: until Ctrl-C)")
+	fs.BoolVar(&o.statsJSON, "stats-json", false, "print one JSON stats object a second on stdout")
+	fs.StringVar(&o.overlayText, "overlay", "", "show this text as a bulletin banner on the program")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := live(ctx, o, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "showcaster live: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
+	w, h, err := parseSize(o.size)
+	if err != nil {
+		return err
+	}
+	maxKbps, err := parseKbps(o.bitrate)
+	if err != nil {
+		return fmt.Errorf("--bitrate %q: %w", o.bitrate, err)
+	}
+	minKbps, err := parseKbps(o.minBitrate)
+	if err != nil {
+		return fmt.Errorf("--min-bitrate %q: %w", o.minBitrate, err)
+	}
+	layout, err := scene.ParseLayout(o.layout)
+	if err != nil {
+		return err
+	}
+	if o.whip == "" && o.platformURL == "" {
+		return fmt.Errorf("%w: give --whip URL (any WHIP server) or --platform URL --show ID", ErrBadFlag)
+	}
+	if o.platformURL != "" && o.showID == "" {
+		return fmt.Errorf("%w: --platform needs --show ID (see 'showcaster shows list')", ErrBadFlag)
+	}
+
+	out := &lineWriter{w: stdout}
+	eng, err := NewEngine(EngineConfig{
+		Width: w, Height: h, FPS: o.fps, BitrateKbps: maxKbps, MinKbps: min(minKbps, maxKbps), MaxKbps: maxKbps,
+		LoopbackOnly: isLoopbackURL(o.whip) || isLoopbackURL(o.platformURL),
+		Emit: func(ev Event) {
+			switch ev := ev.(type) {
+			case Reconnecting:
+				fmt.Fprintf(stderr, "connection lost (%v): reconnect attempt %d in %v\n", ev.Err, ev.Attempt, ev.Delay.Round(time.Millisecond))
+			case Notice:
+				if ev.Err != nil {
+					fmt.Fprintln(stderr, ev.Err)
+				}
+			}
+		},
+	})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	main, err := openVideoSource(o.source, w, h, o.fps)
+	if err != nil {
+		return err
+	}
+	var second capture.VideoSource
+	if layout == scene.LayoutPiP || layout == scene.LayoutSide {
+		spec := o.second
+		if spec == "" {
+			spec = "test"
+		}
+		if second, err = openVideoSource(spec, w/2, h/2, o.fps); err != nil {
+			main.Close()
+			return err
+		}
+	}
+	eng.SetVideo(layout, main, second)
+	if src, err := openAudioSource(o.audio); err != nil {
+		return err
+	} else if src != nil {
+		if err := eng.SetAudio("main", src); err != nil {
+			return err
+		}
+	}
+	if o.overlayText != "" {
+		fonts, err := overlay.NewFonts(overlay.FontConfig{})
+		if err != nil {
+			return err
+		}
+		img := overlay.NewRenderer(fonts).Bulletin(o.overlayText, w, h)
+		at := overlay.BulletinPosition(overlay.DefaultCorner, img.Bounds().Size(), image.Pt(w, h))
+		if err := eng.Scene().SetOverlay(scene.Overlay{ID: "bulletin", Image: img, At: at, Z: 10, Visible: true}); err != nil {
+			return err
+		}
+	}
+	eng.Start(ctx)
+
+	whipURL, token := o.whip, o.token
+	var client *platform.Client
+	if o.platformURL != "" {
+		client = platform.NewClient(platform.ClientConfig{BaseURL: o.platformURL, Token: o.token})
+		var ing platform.Ingest
+		if o.trial {
+			ing, err = client.StartTrial(ctx, o.showID)
+		} else {
+			ing, err = client.GoLive(ctx, o.showID)
+		}
+		if err != nil {
+			return err
+		}
+		whipURL, token = ing.WHIPURL, ing.Token
+		fmt.Fprintf(stderr, "viewer link: %s\n", ing.ViewerURL)
+		if o.events {
+			go printEvents(ctx, client, o.showID, out)
+		}
+	}
+	if err := eng.Publish(ctx, whipURL, token); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, redact(whipURL))
+
+	var deadline <-chan time.Time
+	if o.duration > 0 {
+		deadline = clock.Real{}.After(o.duration)
+	}
+	start := time.Now()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-deadline:
+			break loop
+		case <-tick.C:
+			if o.statsJSON {
+				st := eng.Stats()
+				out.json(statsLine{
+					TMs: time.Since(start).Milliseconds(), State: st.State, FPS: round1(st.FPS), Kbps: round1(st.Kbps),
+					FramesSent: st.FramesSent, FramesDropped: st.FramesDropped, RTTMs: st.RTT.Milliseconds(),
+					Loss: st.Loss, TargetKbps: round1(st.TargetKbps), Reconnects: st.Reconnects,
+				})
+			}
+		}
+	}
+	stopErr := eng.StopPublishing()
+	if client != nil {
+		endCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		var err error
+		if o.trial {
+			_, err = client.EndTrial(endCtx, o.showID)
+		} else {
+			_, err = client.End(endCtx, o.showID)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ending the show on the platform: %v\n", err)
+		}
+	}
+	if stopErr != nil {
+		fmt.Fprintf(stderr, "ending the WHIP session: %v\n", stopErr)
+	}
+	return nil
+}
+
+// statsLine is one line of --stats-json.
+type statsLine struct {
+	TMs           int64   `json:"t_ms"`
+	State         string  `json:"state"`
+	FPS           float64 `json:"fps"`
+	Kbps          float64 `json:"kbps"`
+	FramesSent    int64   `json:"frames_sent"`
+	FramesDropped int64   `json:"frames_dropped"`
+	RTTMs         int64   `json:"rtt_ms"`
+	Loss          float64 `json:"loss"`
+	TargetKbps    float64 `json:"target_kbps"`
+	Reconnects    int     `json:"reconnects"`
+}
+
+func printEvents(ctx context.Context, c *platform.Client, showID string, out *lineWriter) {
+	for ev := range c.Events(ctx, showID, 0) {
+		out.json(ev)
+	}
+}
+
+func openVideoSource(spec string, w, h, fps int) (capture.VideoSource, error) {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch kind {
+	case "test":
+		return capture.NewTestPatternChecked(capture.TestPatternConfig{Width: w, Height: h, FPS: fps})
+	case "camera":
+		return capture.OpenCamera(arg, w, h, fps)
+	case "screen":
+		return capture.OpenScreen(arg, fps)
+	case "image":
+		if arg == "" {
+			return nil, fmt.Errorf("%w: image source needs a path: --source image:/path/to/picture.png", ErrBadFlag)
+		}
+		return capture.NewImageSource(arg, fps, nil)
+	}
+	return nil, fmt.Errorf("%w: unknown source %q: use test, camera[:ID], screen[:ID] or image:PATH", ErrBadFlag, spec)
+}
+
+func openAudioSource(spec string) (capture.AudioSource, error) {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch kind {
+	case "none", "":
+		return nil, nil
+	case "tone":
+		return capture.NewTone(capture.ToneConfig{}), nil
+	case "mic":
+		return capture.OpenMicrophone(arg)
+	}
+	return nil, fmt.Errorf("%w: unknown audio %q: use tone, mic[:ID] or none", ErrBadFlag, spec)
+}
+
+func parseSize(s string) (int, int, error) {
+	ws, hs, ok := strings.Cut(strings.ToLower(s), "x")
+	w, err1 := strconv.Atoi(ws)
+	h, err2 := strconv.Atoi(hs)
+	if !ok || err1 != nil || err2 != nil || w <= 0 || h <= 0 {
+		return 0, 0, fmt.Errorf("%w: size %q: write it as WIDTHxHEIGHT, e.g. 1280x720", ErrBadFlag, s)
+	}
+	if w%2 != 0 || h%2 != 0 || w > 1920 || h > 1080 {
+		return 0, 0, fmt.Errorf("%w: size %q: width and height must be even and at most 1920x1080", ErrBadFlag, s)
+	}
+	return w, h, nil
+}
+
+// parseKbps reads 2500k, 2.5M, 2500000 (bps) or 2500 (kbps when under 100000).
+func parseKbps(s string) (int, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	mult := 0.001
+	switch {
+	case strings.HasSuffix(s, "k"):
+		mult, s = 1, strings.TrimSuffix(s, "k")
+	case strings.HasSuffix(s, "m"):
+		mult, s = 1000, strings.TrimSuffix(s, "m")
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 {
+		return 0, errors.New("write a bitrate like 2500k or 4M")
+	}
+	if mult == 0.001 && v < 100000 {
+		mult = 1
+	}
+	return int(v * mult), nil
+}
+
+func isLoopbackURL(u string) bool {
+	return strings.Contains(u, "://127.") || strings.Contains(u, "://localhost") || strings.Contains(u, "://[::1]")
+}
+
+func redact(u string) string {
+	if i := strings.Index(u, "?"); i >= 0 {
+		return u[:i] + "?…"
+	}
+	return u
+}
+
+func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
+
+// lineWriter writes whole JSON lines from several goroutines.
+type lineWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lineWriter) json(v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.w.Write(append(b, '\n'))
 }
