@@ -17,11 +17,24 @@ type Overlay struct {
 	Visible bool
 }
 
-// span is a run of one row that is not fully transparent. Opaque spans are
-// copied; the others are blended pixel by pixel.
+// spanKind says how a span of an overlay row is drawn.
+type spanKind uint8
+
+const (
+	// spanBlend blends pixel by pixel.
+	spanBlend spanKind = iota
+	// spanCopy is opaque: the overlay's values are copied.
+	spanCopy
+	// spanLUT has one colour at one alpha (a translucent bar behind text):
+	// each canvas value maps through a 256-entry table, one load per pixel.
+	spanLUT
+)
+
+// span is a run of one row that is not fully transparent.
 type span struct {
 	x0, x1 int32
-	opaque bool
+	kind   spanKind
+	lut    [2]*[256]uint8 // per plane (luma uses [0]; chroma Cb, Cr) for spanLUT
 }
 
 // planes is an overlay converted once to the canvas's colour space: luma and
@@ -49,9 +62,12 @@ type overlayState struct {
 	seq     int // insertion order, to keep equal Z stable
 }
 
-// Opaque runs shorter than this are blended instead: a copy call costs more
-// than it saves on a few pixels.
-const minCopyRun = 16
+// Runs shorter than these are blended instead: a copy call or a table
+// costs more than it saves on a few pixels.
+const (
+	minCopyRun = 16
+	minLUTRun  = 24
+)
 
 func convertOverlay(img *image.RGBA) *planes {
 	b := img.Bounds()
@@ -94,8 +110,9 @@ func convertOverlay(img *image.RGBA) *planes {
 		// the share of the 2×2 canvas block the overlay covers.
 		p.ca[i] = uint8((sa[i] + 2) / 4)
 	}
-	p.rows = spans(p.a, w, h)
-	p.crows = spans(p.ca, p.cw, p.ch)
+	luts := map[[2]uint8]*[256]uint8{}
+	p.rows = spans(p.a, [][]uint8{p.y}, w, h, luts)
+	p.crows = spans(p.ca, [][]uint8{p.u, p.v}, p.cw, p.ch, luts)
 	return p
 }
 
@@ -107,55 +124,83 @@ func unpremul(c, a uint8) uint8 {
 	return uint8(min(v, 255))
 }
 
-func spans(alpha []uint8, w, h int) [][]span {
+// spans finds, per row, the runs worth touching and how to draw each. vals
+// are the planes the alpha applies to; a run is uniform only if every plane
+// is constant along it. luts shares tables between runs of equal colour.
+func spans(alpha []uint8, vals [][]uint8, w, h int, luts map[[2]uint8]*[256]uint8) [][]span {
 	rows := make([][]span, h)
 	for y := range h {
 		row := alpha[y*w : y*w+w]
 		var out []span
+		pending := -1 // start of a blend span being gathered
+		flush := func(end int) {
+			if pending >= 0 && end > pending {
+				out = append(out, span{x0: int32(pending), x1: int32(end), kind: spanBlend})
+			}
+			pending = -1
+		}
 		x := 0
 		for x < w {
-			for x < w && row[x] == 0 {
+			if row[x] == 0 {
+				flush(x)
 				x++
+				continue
 			}
-			if x == w {
-				break
+			// The longest run from x with constant alpha and values.
+			e := x + 1
+			for e < w && row[e] == row[x] && sameVals(vals, y*w+x, y*w+e) {
+				e++
 			}
-			start := x
-			for x < w && row[x] != 0 {
-				x++
+			switch {
+			case row[x] == 255 && e-x >= minCopyRun:
+				flush(x)
+				out = append(out, span{x0: int32(x), x1: int32(e), kind: spanCopy})
+			case row[x] != 255 && e-x >= minLUTRun:
+				flush(x)
+				sp := span{x0: int32(x), x1: int32(e), kind: spanLUT}
+				for k, v := range vals {
+					sp.lut[k] = blendLUT(luts, v[y*w+x], row[x])
+				}
+				out = append(out, sp)
+			default:
+				if pending < 0 {
+					pending = x
+				}
 			}
-			out = appendSplitOpaque(out, row, start, x)
+			x = e
 		}
+		flush(w)
 		rows[y] = out
 	}
 	return rows
 }
 
-// appendSplitOpaque adds [x0,x1) split into long opaque runs and the rest.
-func appendSplitOpaque(out []span, row []uint8, x0, x1 int) []span {
-	blendFrom := x0
-	x := x0
-	for x < x1 {
-		if row[x] != 255 {
-			x++
-			continue
-		}
-		o := x
-		for x < x1 && row[x] == 255 {
-			x++
-		}
-		if x-o >= minCopyRun {
-			if o > blendFrom {
-				out = append(out, span{int32(blendFrom), int32(o), false})
-			}
-			out = append(out, span{int32(o), int32(x), true})
-			blendFrom = x
+func sameVals(vals [][]uint8, i, j int) bool {
+	for _, v := range vals {
+		if v[i] != v[j] {
+			return false
 		}
 	}
-	if x1 > blendFrom {
-		out = append(out, span{int32(blendFrom), int32(x1), false})
+	return true
+}
+
+func blendLUT(luts map[[2]uint8]*[256]uint8, s, a uint8) *[256]uint8 {
+	key := [2]uint8{s, a}
+	if t, ok := luts[key]; ok {
+		return t
 	}
-	return out
+	t := new([256]uint8)
+	for d := range 256 {
+		t[d] = blend(s, a, uint8(d))
+	}
+	luts[key] = t
+	return t
+}
+
+// blend is out = (s·a + d·(255−a)) / 255, rounded, in integers.
+func blend(s, a, d uint8) uint8 {
+	t := uint32(s)*uint32(a) + uint32(d)*uint32(255-a) + 128
+	return uint8((t + t>>8) >> 8)
 }
 
 func validateOverlay(o Overlay) error {
@@ -180,7 +225,7 @@ func blendOverlay(canvas *image.YCbCr, p *planes, at image.Point) {
 		al := p.a[y*p.w : y*p.w+p.w]
 		base := (at.Y+y)*canvas.YStride + at.X
 		dst := canvas.Y[base+int(lo) : base+int(hi)]
-		blendRow(dst, src, al, p.rows[y], lo, hi)
+		blendRow(dst, src, al, p.rows[y], 0, lo, hi)
 	}
 	// Chroma: the overlay's chroma origin is at.X/2 (floored), which puts an
 	// odd position's chroma half a sample left; invisible, and it keeps
@@ -195,32 +240,39 @@ func blendOverlay(canvas *image.YCbCr, p *planes, at image.Point) {
 	for y := y0; y < y1; y++ {
 		al := p.ca[y*p.cw : y*p.cw+p.cw]
 		off := (cy+y)*canvas.CStride + cx
-		blendRow(canvas.Cb[off+int(lo):off+int(hi)], p.u[y*p.cw:y*p.cw+p.cw], al, p.crows[y], lo, hi)
-		blendRow(canvas.Cr[off+int(lo):off+int(hi)], p.v[y*p.cw:y*p.cw+p.cw], al, p.crows[y], lo, hi)
+		blendRow(canvas.Cb[off+int(lo):off+int(hi)], p.u[y*p.cw:y*p.cw+p.cw], al, p.crows[y], 0, lo, hi)
+		blendRow(canvas.Cr[off+int(lo):off+int(hi)], p.v[y*p.cw:y*p.cw+p.cw], al, p.crows[y], 1, lo, hi)
 	}
 }
 
-// blendRow blends the spans of one overlay row clipped to the overlay
+// blendRow draws the spans of one overlay row clipped to the overlay
 // columns [lo,hi) that are on the canvas; dst holds exactly those columns.
-// The blend is out = (s·a + d·(255−a)) / 255, rounded, in integers.
-func blendRow(dst, src, al []uint8, row []span, lo, hi int32) {
-	for _, s := range row {
+// plane picks the span's table (0 for luma and Cb, 1 for Cr).
+func blendRow(dst, src, al []uint8, row []span, plane int, lo, hi int32) {
+	for i := range row {
+		s := &row[i]
 		a, b := max(s.x0, lo), min(s.x1, hi)
 		if a >= b {
 			continue
 		}
 		d := dst[a-lo : b-lo]
-		sv := src[a:b]
-		if s.opaque {
-			copy(d, sv)
-			continue
-		}
-		av := al[a:b]
-		av = av[:len(d)]
-		sv = sv[:len(d)]
-		for i := range d {
-			t := int32(sv[i])*int32(av[i]) + int32(d[i])*int32(255-av[i]) + 128
-			d[i] = uint8((t + t>>8) >> 8)
+		switch s.kind {
+		case spanCopy:
+			copy(d, src[a:b])
+		case spanLUT:
+			t := s.lut[plane]
+			for i, v := range d {
+				d[i] = t[v]
+			}
+		default:
+			sv := src[a:b]
+			av := al[a:b]
+			sv, av = sv[:len(d)], av[:len(d)]
+			for i, v := range d {
+				al := uint32(av[i])
+				t := uint32(sv[i])*al + uint32(v)*(255-al) + 128
+				d[i] = uint8((t + t>>8) >> 8)
+			}
 		}
 	}
 }

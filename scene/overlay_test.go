@@ -115,14 +115,21 @@ func TestSpansSkipTransparentAndCopyOpaque(t *testing.T) {
 	}
 	row[60], row[61] = 100, 50
 	row[90] = 1
-	got := spans(row, 100, 1)[0]
-	want := []span{{10, 60, true}, {60, 62, false}, {90, 91, false}}
+	vals := make([]uint8, 100)
+	for i := 30; i < 60; i++ {
+		row[i], vals[i] = 128, 77 // a translucent bar
+	}
+	got := spans(row, [][]uint8{vals}, 100, 1, map[[2]uint8]*[256]uint8{})[0]
+	want := []span{{x0: 10, x1: 30, kind: spanCopy}, {x0: 30, x1: 60, kind: spanLUT}, {x0: 60, x1: 62, kind: spanBlend}, {x0: 90, x1: 91, kind: spanBlend}}
 	if len(got) != len(want) {
 		t.Fatalf("spans %v, want %v", got, want)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if got[i].x0 != want[i].x0 || got[i].x1 != want[i].x1 || got[i].kind != want[i].kind {
 			t.Fatalf("spans %v, want %v", got, want)
 		}
+	}
+	if lut := got[1].lut[0]; lut == nil || lut[200] != blend(77, 128, 200) {
+		t.Fatal("translucent bar has no blend table")
 	}
 }

@@ -1,9 +1,11 @@
 package scene
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"image"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -34,6 +36,7 @@ type Scene struct {
 	lastCost time.Duration
 	preview  previewCache
 	drawList []drawOverlay // reused per composition
+	ovList   []*overlayState
 }
 
 type previewCache struct {
@@ -293,22 +296,23 @@ func (s *Scene) render(now time.Time, pts time.Duration) *Frame {
 	s.mu.Lock()
 	items := s.items
 	draw := s.drawList[:0]
-	ovs := make([]*overlayState, 0, len(s.overlays))
+	ovs := s.ovList[:0]
 	for _, o := range s.overlays {
 		if o.visible {
 			ovs = append(ovs, o)
 		}
 	}
-	sort.Slice(ovs, func(i, j int) bool {
-		if ovs[i].z != ovs[j].z {
-			return ovs[i].z < ovs[j].z
+	slices.SortFunc(ovs, func(a, b *overlayState) int {
+		if a.z != b.z {
+			return cmp.Compare(a.z, b.z)
 		}
-		return ovs[i].seq < ovs[j].seq
+		return cmp.Compare(a.seq, b.seq)
 	})
 	for _, o := range ovs {
 		draw = append(draw, drawOverlay{p: o.p, at: o.at})
 	}
-	s.drawList = draw
+	clear(ovs)
+	s.drawList, s.ovList = draw, ovs
 	s.mu.Unlock()
 
 	// Items keep their scale caches and counters in itemState, which only

@@ -1,0 +1,168 @@
+package scene
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+
+	"showcaster/capture"
+	"showcaster/internal/clock"
+)
+
+// chunkSource delivers the chunks a test pushes and blocks otherwise.
+type chunkSource struct {
+	ch   chan capture.AudioChunk
+	done chan struct{}
+}
+
+func newChunkSource() *chunkSource {
+	return &chunkSource{ch: make(chan capture.AudioChunk), done: make(chan struct{})}
+}
+func (c *chunkSource) Info() capture.DeviceInfo { return capture.DeviceInfo{ID: "test", Kind: capture.KindAudio} }
+func (c *chunkSource) Read() (capture.AudioChunk, error) {
+	select {
+	case x := <-c.ch:
+		return x, nil
+	case <-c.done:
+		return capture.AudioChunk{}, capture.ErrClosed
+	}
+}
+func (c *chunkSource) Close() error { close(c.done); return nil }
+
+func constChunk(v int16, channels int) capture.AudioChunk {
+	s := make([]int16, capture.ChunkFrames*channels)
+	for i := range s {
+		s[i] = v
+	}
+	return capture.AudioChunk{Samples: s, Channels: channels}
+}
+
+// feed pushes a chunk and waits until the mixer's reader has buffered it.
+func feed(t *testing.T, m *Mixer, src *chunkSource, id string, c capture.AudioChunk) {
+	t.Helper()
+	src.ch <- c
+	in, _ := m.input(id)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		in.mu.Lock()
+		n := len(in.buf)
+		in.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+}
+
+func TestMixerSumsGainsMutesAndMeters(t *testing.T) {
+	m := NewMixer(MixerConfig{Clock: clock.NewFake(t0)})
+	mic, music := newChunkSource(), newChunkSource()
+	defer mic.Close()
+	defer music.Close()
+	m.Add("mic", mic, 1)
+	m.Add("music", music, 0.5)
+
+	feed(t, m, mic, "mic", constChunk(1000, 1))       // mono, doubled to stereo
+	feed(t, m, music, "music", constChunk(8000, 2)) // at half gain
+	c := m.Mix(t0)
+	if c.Channels != 2 || len(c.Samples) != 2*capture.ChunkFrames {
+		t.Fatalf("chunk %d samples × %d ch, want %d × 2", len(c.Samples), c.Channels, capture.ChunkFrames)
+	}
+	if c.Samples[0] != 5000 || c.Samples[len(c.Samples)-1] != 5000 {
+		t.Errorf("mixed sample %d, want 1000 + 8000/2 = 5000", c.Samples[0])
+	}
+	if lv := m.Level(); math.Abs(lv-5000.0/32767) > 0.001 {
+		t.Errorf("level %.4f, want %.4f", lv, 5000.0/32767)
+	}
+
+	m.SetMute("music", true)
+	feed(t, m, mic, "mic", constChunk(1000, 1))
+	feed(t, m, music, "music", constChunk(8000, 2))
+	if c := m.Mix(t0); c.Samples[0] != 1000 {
+		t.Errorf("with music muted the mix is %d, want the mic alone (1000)", c.Samples[0])
+	}
+
+	// Nothing ready: silence at once, counted as underruns, never a wait.
+	if c := m.Mix(t0); c.Samples[0] != 0 || m.Level() != 0 {
+		t.Errorf("empty mix %d level %v, want silence", c.Samples[0], m.Level())
+	}
+	for _, s := range m.Stats().Sources {
+		if s.Underruns != 1 {
+			t.Errorf("%s underruns %d, want 1", s.ID, s.Underruns)
+		}
+	}
+}
+
+func TestMixerClipsInsteadOfWrapping(t *testing.T) {
+	m := NewMixer(MixerConfig{Clock: clock.NewFake(t0)})
+	a, b := newChunkSource(), newChunkSource()
+	defer a.Close()
+	defer b.Close()
+	m.Add("a", a, 1)
+	m.Add("b", b, 1)
+	feed(t, m, a, "a", constChunk(30000, 2))
+	feed(t, m, b, "b", constChunk(30000, 2))
+	if c := m.Mix(t0); c.Samples[0] != math.MaxInt16 || m.Level() != 1 {
+		t.Errorf("loud mix %d level %v, want clipped to %d and level 1", c.Samples[0], m.Level(), math.MaxInt16)
+	}
+}
+
+func TestMixerRunsOnClockWithTone(t *testing.T) {
+	clk := clock.NewFake(t0)
+	m := NewMixer(MixerConfig{Clock: clk, Depth: 3})
+	tone := capture.NewTone(capture.ToneConfig{FreqHz: 440, Channels: 1, Amplitude: 0.5, Clock: clk})
+	defer tone.Close()
+	m.Add("tone", tone, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	waitClock(t, clk, 1) // the tone's reader waits for its next chunk
+	go func() { done <- m.Run(ctx) }()
+	waitClock(t, clk, 2)
+	var got []capture.AudioChunk
+	for range 3 {
+		clk.Advance(capture.ChunkDuration)
+		select {
+		case c := <-m.Chunks():
+			got = append(got, c)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no chunk from the mixer")
+		}
+	}
+	// Without a reader the queue of 3 fills and the oldest go.
+	for i := range 5 {
+		clk.Advance(capture.ChunkDuration)
+		deadline := time.Now().Add(10 * time.Second)
+		for m.Stats().Chunks < uint64(4+i) && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if m.Stats().Dropped == 0 {
+		t.Error("a mixer nobody reads dropped nothing")
+	}
+	for i, c := range got {
+		if !c.Time.Equal(t0.Add(time.Duration(i+1) * capture.ChunkDuration)) {
+			t.Errorf("chunk %d at %v: not on the clock", i, c.Time)
+		}
+	}
+	// Whether a tick finds the tone's chunk already buffered is a race on a
+	// fake clock; whatever it found must be the tone, never above its level.
+	for _, c := range got {
+		for _, v := range c.Samples {
+			if v > 16400 || v < -16400 {
+				t.Fatalf("sample %d exceeds a half-scale tone", v)
+			}
+		}
+	}
+	n := 0
+	for range m.Chunks() {
+		n++
+	}
+	if n != 3 {
+		t.Errorf("%d chunks left queued, want 3", n)
+	}
+}
