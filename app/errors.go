@@ -9,3 +9,16 @@ var (
 	ErrNotOnAir          = errors.New("nothing is on air: start a trial or go live first")
 	ErrBadFlag           = errors.New("bad flag")
 )
+
+var (
+	ErrNotStarted    = errors.New("the studio is not started yet")
+	ErrNoCamera      = errors.New("no camera found: plug one in, or use the test pattern or the screen")
+	ErrNoScreen      = errors.New("no screen to capture: screen capture needs an X11 session")
+	ErrSettingsOnAir = errors.New("the platform and the canvas can change only when nothing is on air: end the broadcast first")
+	ErrNoTitle       = errors.New("the show needs a title")
+	ErrSlotTooLong   = errors.New("a show slot lasts 1 to 240 minutes")
+	ErrPendingAudit  = errors.New("the show is still in audit: wait a few seconds for the platform's answer")
+	ErrRejected      = errors.New("the platform rejected the show: change the title and create it again")
+	ErrShowEnded     = errors.New("the show has ended: create a new show plan")
+	ErrEmptyReply    = errors.New("write a reply first")
+)

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"showcaster/platform"
+)
+
+func startStudio(t *testing.T) *Studio {
+	t.Helper()
+	s, err := NewStudio(StudioConfig{DataDir: t.TempDir(), PlatformAddr: "127.0.0.1:0", AuditDelay: 50 * time.Millisecond,
+		NoDevices: true, Settings: Settings{Width: 640, Height: 360, FPS: 30, MaxKbps: 800}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// waitEvent reads the studio's events until one satisfies ok.
+func waitEvent[T Event](t *testing.T, s *Studio, what string, ok func(T) bool) T {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		select {
+		case ev := <-s.Events():
+			if v, is := ev.(T); is && ok(v) {
+				return v
+			}
+		case <-deadline:
+			t.Fatalf("no %s within 20 s", what)
+		}
+	}
+}
+
+// viewer is a person on the viewer page, with the cookie the page sets.
+type viewer struct {
+	http *http.Client
+	base string
+}
+
+func newViewer(t *testing.T, base string) *viewer {
+	jar, _ := cookiejar.New(nil)
+	return &viewer{http: &http.Client{Jar: jar, Timeout: 5 * time.Second}, base: base}
+}
+
+func (v *viewer) comment(t *testing.T, viewerURL, showID, text string) {
+	t.Helper()
+	u, err := url.Parse(viewerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := u.Query().Get("key")
+	q := ""
+	if key != "" {
+		q = "?key=" + url.QueryEscape(key)
+	}
+	resp, err := v.http.Get(v.base + "/api/shows/" + showID + "/public" + q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = v.http.Post(v.base+"/api/shows/"+showID+"/comments"+q, "application/json", strings.NewReader(`{"text":"`+text+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		t.Fatalf("posting a comment: %s", resp.Status)
+	}
+}
+
+// TestStudioTrialFlow: create a show, wait for the audit, start a trial with
+// its countdown, see the stream live, receive a viewer's comment, reply
+// privately, end the trial.
+func TestStudioTrialFlow(t *testing.T) {
+	s := startStudio(t)
+	ctx := context.Background()
+	if s.Preview(320, 180) == nil {
+		waitEvent(t, s, "first stats", func(Stats) bool { return s.Preview(320, 180) != nil })
+	}
+	sh, err := s.CreateShow(ctx, "周末特卖 trial", time.Now().Add(time.Hour), 90*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartTrial(ctx); err == nil {
+		t.Fatal("a trial started before the audit answered")
+	}
+	waitEvent(t, s, "approval", func(e ShowStateChanged) bool { return e.Show.State == platform.StateApproved })
+
+	if err := s.StartTrial(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var counts []int
+	waitEvent(t, s, "trial state", func(e ShowStateChanged) bool {
+		if e.CountdownLeft > 0 {
+			counts = append(counts, e.CountdownLeft)
+		}
+		return e.Show.State == platform.StateTrial
+	})
+	if len(counts) != 3 || counts[0] != 3 || counts[2] != 1 {
+		t.Errorf("countdown went %v, want 3 2 1", counts)
+	}
+	if !strings.Contains(s.ViewerURL(), "key=") {
+		t.Errorf("trial viewer link %q carries no trial key", s.ViewerURL())
+	}
+	waitEvent(t, s, "a live stats report", func(st Stats) bool { return st.State == "live" && st.FramesSent > 0 })
+
+	v := newViewer(t, s.PlatformURL())
+	v.comment(t, s.ViewerURL(), sh.ID, "1号链接还有货吗")
+	c := waitEvent(t, s, "the viewer's comment", func(e CommentReceived) bool { return e.Comment.Text == "1号链接还有货吗" }).Comment
+	if err := s.Reply(ctx, c, "有的，马上上架", true); err != nil {
+		t.Fatal(err)
+	}
+	r := waitEvent(t, s, "the reply", func(e ReplySent) bool { return e.Reply.CommentID == c.ID }).Reply
+	if !r.Private {
+		t.Error("a private reply came back public")
+	}
+	if err := s.ShowCommentOnAir(c); err != nil || !s.CommentOnAir() {
+		t.Errorf("comment on air: %v", err)
+	}
+
+	if err := s.EndShow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := s.CurrentShow(); cur.State != platform.StateApproved {
+		t.Errorf("after ending the trial the show is %s, want approved", cur.State)
+	}
+	if st := s.Stats(); st.State != "idle" {
+		t.Errorf("after the trial the stream is %q, want idle", st.State)
+	}
+}
+
+// TestStudioCountdownCancel: cancelling during 3-2-1 sends nothing out.
+func TestStudioCountdownCancel(t *testing.T) {
+	s := startStudio(t)
+	ctx := context.Background()
+	if _, err := s.CreateShow(ctx, "cancel test", time.Now().Add(time.Hour), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "approval", func(e ShowStateChanged) bool { return e.Show.State == platform.StateApproved })
+	if err := s.GoLive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "countdown", func(e ShowStateChanged) bool { return e.CountdownLeft == 3 })
+	s.CancelCountdown()
+	waitEvent(t, s, "countdown end", func(e ShowStateChanged) bool { return e.CountdownLeft == 0 })
+	if cur, _ := s.CurrentShow(); cur.State != platform.StateApproved {
+		t.Errorf("after a cancelled countdown the show is %s, want approved", cur.State)
+	}
+	if s.ViewerURL() != "" && s.Stats().State != "idle" {
+		t.Error("a cancelled countdown still went on air")
+	}
+}
