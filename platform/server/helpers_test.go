@@ -18,14 +18,14 @@ var epoch = time.Date(2026, 11, 23, 20, 0, 0, 0, time.FixedZone("CST", 8*3600))
 
 // testPlatform is a started server on loopback with a studio client.
 type testPlatform struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	clk    *clock.Fake
 	studio *platform.Client
 	dir    string
 }
 
-func startPlatform(t *testing.T, dir string, clk *clock.Fake) *testPlatform {
+func startPlatform(t testing.TB, dir string, clk *clock.Fake) *testPlatform {
 	t.Helper()
 	srv, err := New(Config{DataDir: dir, Clock: clk, StudioToken: "studio-secret", AuditDelay: 3 * time.Second,
 		Logf: t.Logf})
@@ -45,7 +45,7 @@ func newPlatform(t *testing.T) *testPlatform {
 	return startPlatform(t, t.TempDir(), clock.NewFake(epoch))
 }
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return c
@@ -95,7 +95,7 @@ func (p *testPlatform) liveShow(title string) (platform.Show, platform.Ingest) {
 
 // viewer is a browser-like HTTP client with its own cookie jar.
 type viewer struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	hc   *http.Client
 	key  string
