@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/driver"
-	_ "github.com/pion/mediadevices/pkg/driver/camera" // registers V4L2 cameras
+	_ "github.com/pion/mediadevices/pkg/driver/camera"     // registers V4L2 cameras
 	_ "github.com/pion/mediadevices/pkg/driver/microphone" // enumerates only; opens nothing until asked
-	_ "github.com/pion/mediadevices/pkg/driver/screen" // registers X11 screens
+	_ "github.com/pion/mediadevices/pkg/driver/screen"     // registers X11 screens
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/io/video"
