@@ -497,4 +497,3 @@ func (w *WHIP) deleteResourceURL(resource string) error {
 	}
 	return nil
 }
-
