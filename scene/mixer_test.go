@@ -19,7 +19,9 @@ type chunkSource struct {
 func newChunkSource() *chunkSource {
 	return &chunkSource{ch: make(chan capture.AudioChunk), done: make(chan struct{})}
 }
-func (c *chunkSource) Info() capture.DeviceInfo { return capture.DeviceInfo{ID: "test", Kind: capture.KindAudio} }
+func (c *chunkSource) Info() capture.DeviceInfo {
+	return capture.DeviceInfo{ID: "test", Kind: capture.KindAudio}
+}
 func (c *chunkSource) Read() (capture.AudioChunk, error) {
 	select {
 	case x := <-c.ch:
@@ -63,7 +65,7 @@ func TestMixerSumsGainsMutesAndMeters(t *testing.T) {
 	m.Add("mic", mic, 1)
 	m.Add("music", music, 0.5)
 
-	feed(t, m, mic, "mic", constChunk(1000, 1))       // mono, doubled to stereo
+	feed(t, m, mic, "mic", constChunk(1000, 1))     // mono, doubled to stereo
 	feed(t, m, music, "music", constChunk(8000, 2)) // at half gain
 	c := m.Mix(t0)
 	if c.Channels != 2 || len(c.Samples) != 2*capture.ChunkFrames {
