@@ -53,23 +53,35 @@ func drawPicture(canvas, pic *image.YCbCr, dst, src image.Rectangle, cache *scal
 	xs, xsc := cache.maps(dst, src)
 	dh, sh := dst.Dy(), src.Dy()
 	x0, x1 := clip.Min.X-dst.Min.X, clip.Max.X-dst.Min.X
+	m := xs[x0:x1]
+	prevSy, prevRow := -1, []uint8(nil)
 	for y := clip.Min.Y; y < clip.Max.Y; y++ {
 		sy := src.Min.Y + (y-dst.Min.Y)*sh/dh
-		srow := pic.Y[sy*pic.YStride:]
-		drow := canvas.Y[y*canvas.YStride+dst.Min.X:]
-		for i := x0; i < x1; i++ {
-			drow[i] = srow[xs[i]]
+		base := y*canvas.YStride + dst.Min.X
+		d := canvas.Y[base+x0 : base+x1]
+		if sy == prevSy { // upscaling repeats source rows: copy the row just made
+			copy(d, prevRow)
+			continue
 		}
+		srow := pic.Y[sy*pic.YStride : sy*pic.YStride+pic.Rect.Dx()]
+		d = d[:len(m)]
+		for i, sx := range m {
+			d[i] = srow[sx]
+		}
+		prevSy, prevRow = sy, d
 	}
 	cx0, cx1 := x0/2, x1/2
 	for y := clip.Min.Y / 2; y < clip.Max.Y/2; y++ {
 		sy := src.Min.Y/2 + (y-dst.Min.Y/2)*(sh/2)/(dh/2)
 		su, sv := pic.Cb[sy*pic.CStride:], pic.Cr[sy*pic.CStride:]
-		du := canvas.Cb[y*canvas.CStride+dst.Min.X/2:]
-		dv := canvas.Cr[y*canvas.CStride+dst.Min.X/2:]
-		for i := cx0; i < cx1; i++ {
-			du[i] = su[xsc[i]]
-			dv[i] = sv[xsc[i]]
+		base := y*canvas.CStride + dst.Min.X/2
+		du := canvas.Cb[base+cx0 : base+cx1]
+		dv := canvas.Cr[base+cx0 : base+cx1]
+		mc := xsc[cx0:cx1]
+		du, dv = du[:len(mc)], dv[:len(mc)]
+		for i, sx := range mc {
+			du[i] = su[sx]
+			dv[i] = sv[sx]
 		}
 	}
 }
