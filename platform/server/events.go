@@ -62,6 +62,10 @@ func (sub *subscriber) push(e *storedEvent) bool {
 func (sub *subscriber) drop() { sub.once.Do(func() { close(sub.gone) }) }
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	if _, has := bearer(r); has && !s.isStudio(r) {
+		writeError(w, fail(ErrUnauthorized, "the platform refused the studio token: check Settings → Platform token"))
+		return
+	}
 	sh, err := s.lookup(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
@@ -77,9 +81,6 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	sub := &subscriber{ch: make(chan *storedEvent, s.cfg.EventQueue), gone: make(chan struct{})}
 	if s.isStudio(r) {
 		sub.studio = true
-	} else if _, has := bearer(r); has {
-		writeError(w, fail(ErrUnauthorized, "the platform refused the studio token: check Settings → Platform token"))
-		return
 	} else {
 		v, ok := s.viewerFromCookie(r)
 		if !ok {

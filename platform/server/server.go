@@ -76,8 +76,11 @@ type Server struct {
 	closed  bool
 }
 
-// DefaultBannedWords seed a new platform's banned-word list.
-var DefaultBannedWords = []string{"最便宜", "第一", "假货", "最好", "国家级", "绝对"}
+// DefaultBannedWords seed a new platform's banned-word list (superlatives and
+// claims that advertising rules forbid in live selling).
+func DefaultBannedWords() []string {
+	return []string{"最便宜", "第一", "假货", "最好", "国家级", "绝对"}
+}
 
 const (
 	maxBody          = 64 << 10
@@ -170,7 +173,7 @@ func (s *Server) load() error {
 		return err
 	}
 	if seeded == "" {
-		if err := s.storeBannedWords(ctx, DefaultBannedWords); err != nil {
+		if err := s.storeBannedWords(ctx, DefaultBannedWords()); err != nil {
 			return err
 		}
 		if err := s.metaSet(ctx, "banned_seeded", "1"); err != nil {
