@@ -3,12 +3,79 @@
 package ui
 
 import (
+	"context"
+	"flag"
 	"fmt"
+	"log"
 	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"showcaster/app"
+	"showcaster/assets"
 )
+
+// AppID is the studio's identity for Fyne: preferences live under it.
+const AppID = "com.showcaster.studio"
 
 // Main opens the studio window and returns the exit code when it closes.
 func Main(args []string) int {
-	fmt.Fprintln(os.Stderr, "showcaster: the studio window is not in this build yet")
-	return 1
+	started := time.Now()
+	if len(args) > 0 && args[0] == "studio" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("showcaster", flag.ContinueOnError)
+	dataDir := fs.String("data", app.DefaultDataDir(), "directory for the catalogue and the built-in platform's data")
+	trace := fs.Bool("trace-ui", os.Getenv("SHOWCASTER_TRACE_UI") != "", "log start-up and comment-to-screen timings")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	logger := log.New(os.Stderr, "showcaster: ", log.LstdFlags)
+	logf := logger.Printf
+
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	st := loadSettings(a.Preferences())
+	if err := setupLanguage(st.Language); err != nil {
+		logf("translations: %v", err)
+	}
+	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+		fmt.Fprintf(os.Stderr, "showcaster: cannot create the data directory %s: %v\n", *dataDir, err)
+		return 1
+	}
+	studio, err := app.NewStudio(app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
+		return 1
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := studio.Start(ctx); err != nil {
+		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
+		studio.Close()
+		return 1
+	}
+	tracef := func(string, ...any) {}
+	if *trace {
+		tracef = logf
+	}
+	w := newStudioWindow(windowConfig{
+		App:    a,
+		Studio: studio,
+		Logf:   logf,
+		Trace:  tracef,
+		OnFirstFrame: func() {
+			logf("first preview frame %d ms after start", time.Since(started).Milliseconds())
+		},
+	})
+	w.win.SetMaster()
+	w.start()
+	w.win.ShowAndRun()
+	w.stop()
+	if err := studio.Close(); err != nil {
+		logf("closing the studio: %v", err)
+	}
+	return 0
 }

@@ -1,0 +1,109 @@
+package ui
+
+import (
+	"time"
+
+	"showcaster/app"
+)
+
+// maxComments is how many rows the comments panel keeps. A big show sends
+// thousands of comments a second; the host reads the newest, so the oldest
+// fall off and memory stays flat however long the show runs.
+const maxComments = 5000
+
+type rowKind int
+
+const (
+	rowComment rowKind = iota
+	rowReply
+)
+
+// commentRow is one line of the panel: a viewer's comment or a reply to one.
+type commentRow struct {
+	kind    rowKind
+	comment app.Comment // for a reply: the comment it answers, as far as known
+	reply   app.Reply
+	at      time.Time
+	onAir   bool // the comment is shown on stream
+	replied bool // someone answered the comment
+}
+
+// commentLog is a ring of the last maxComments rows with an index from
+// comment ID to row, both bounded together.
+type commentLog struct {
+	rows  []commentRow
+	start int   // index in rows of the oldest row
+	n     int   // rows in use
+	first int64 // sequence number of the oldest row
+	byID  map[string]int64
+}
+
+func newCommentLog(capacity int) *commentLog {
+	return &commentLog{rows: make([]commentRow, capacity), byID: map[string]int64{}}
+}
+
+func (l *commentLog) Len() int { return l.n }
+
+// At returns the i-th row from the oldest (0 ≤ i < Len).
+func (l *commentLog) At(i int) *commentRow {
+	return &l.rows[(l.start+i)%len(l.rows)]
+}
+
+func (l *commentLog) push(r commentRow) {
+	if l.n == len(l.rows) {
+		old := &l.rows[l.start]
+		if old.kind == rowComment {
+			delete(l.byID, old.comment.ID)
+		}
+		l.start = (l.start + 1) % len(l.rows)
+		l.first++
+		l.n--
+	}
+	l.rows[(l.start+l.n)%len(l.rows)] = r
+	if r.kind == rowComment && r.comment.ID != "" {
+		l.byID[r.comment.ID] = l.first + int64(l.n)
+	}
+	l.n++
+}
+
+// AddComment appends a comment; a repeat of a known ID (a replay after a
+// reconnect) is ignored.
+func (l *commentLog) AddComment(c app.Comment) bool {
+	if _, ok := l.byID[c.ID]; ok && c.ID != "" {
+		return false
+	}
+	at := c.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	l.push(commentRow{kind: rowComment, comment: c, at: at})
+	return true
+}
+
+// Find returns the row of a comment still held, or nil.
+func (l *commentLog) Find(commentID string) *commentRow {
+	seq, ok := l.byID[commentID]
+	if !ok {
+		return nil
+	}
+	return l.At(int(seq - l.first))
+}
+
+// AddReply appends a reply under the comment it answers and marks that
+// comment answered.
+func (l *commentLog) AddReply(r app.Reply, at time.Time) {
+	row := commentRow{kind: rowReply, reply: r, at: at}
+	if c := l.Find(r.CommentID); c != nil {
+		c.replied = true
+		row.comment = c.comment
+	}
+	l.push(row)
+}
+
+// SetOnAir marks which comment is on stream ("" for none).
+func (l *commentLog) SetOnAir(commentID string) {
+	for i := 0; i < l.n; i++ {
+		r := l.At(i)
+		r.onAir = r.kind == rowComment && commentID != "" && r.comment.ID == commentID
+	}
+}

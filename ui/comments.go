@@ -1,0 +1,330 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+)
+
+// commentsPanel is the live comment list with the reply and moderation
+// actions for the selected comment, and the room's counters above it.
+type commentsPanel struct {
+	w   *studioWindow
+	log *commentLog
+
+	list     *widget.List
+	follow   *widget.Check
+	online   *widget.Label
+	likes    *widget.Label
+	orders   *widget.Label
+	selected *widget.Label
+	entry    *widget.Entry
+
+	replyPublic, replyPrivate *widget.Button
+	onAir, offAir             *widget.Button
+	mute, block               *widget.Button
+
+	sel      app.Comment
+	hasSel   bool
+	onAirID  string
+	dropped  int
+	counters app.Counters
+	// echoes counts replies this window sent and already shows, so that the
+	// platform's copy of the same reply is not listed twice.
+	echoes map[string]int
+}
+
+func newCommentsPanel(w *studioWindow) *commentsPanel {
+	p := &commentsPanel{w: w, log: newCommentLog(maxComments), echoes: map[string]int{}}
+	p.online = widget.NewLabel("")
+	p.likes = widget.NewLabel("")
+	p.orders = widget.NewLabel("")
+	p.setCounters(app.Counters{})
+
+	p.list = widget.NewList(p.log.Len, newCommentItem, p.updateItem)
+	p.list.OnSelected = p.onSelected
+	p.list.OnUnselected = func(widget.ListItemID) { p.clearSelection() }
+
+	p.follow = widget.NewCheck(lang.L("Follow new comments"), func(on bool) {
+		if on {
+			p.list.ScrollToBottom()
+		}
+	})
+	p.follow.Checked = true // not SetChecked: the list has no scroller to move yet
+
+	p.selected = widget.NewLabel(lang.L("Select a comment to answer it."))
+	p.selected.Truncation = fyne.TextTruncateEllipsis
+	p.entry = widget.NewEntry()
+	p.entry.SetPlaceHolder(lang.L("Your reply"))
+	p.entry.OnSubmitted = func(string) { p.sendReply(false) }
+
+	p.replyPublic = widget.NewButtonWithIcon(lang.L("Reply"), theme.MailReplyIcon(), func() { p.sendReply(false) })
+	p.replyPublic.Importance = widget.HighImportance
+	p.replyPrivate = widget.NewButtonWithIcon(lang.L("Reply privately"), theme.VisibilityOffIcon(), func() { p.sendReply(true) })
+	p.onAir = widget.NewButtonWithIcon(lang.L("Show on stream"), theme.UploadIcon(), p.showOnAir)
+	p.offAir = widget.NewButtonWithIcon(lang.L("Take down"), theme.CancelIcon(), p.takeDown)
+	p.mute = widget.NewButtonWithIcon(lang.L("Mute viewer"), theme.VolumeMuteIcon(), func() { p.moderate("mute") })
+	p.block = widget.NewButtonWithIcon(lang.L("Block viewer"), theme.ErrorIcon(), func() { p.moderate("block") })
+	p.mute.Importance = widget.WarningImportance
+	p.block.Importance = widget.DangerImportance
+	p.updateActions()
+	return p
+}
+
+func (p *commentsPanel) content() fyne.CanvasObject {
+	counters := container.NewHBox(p.online, p.likes, p.orders)
+	top := container.NewBorder(nil, nil, nil, p.follow, counters)
+	actions := container.NewVBox(
+		p.selected,
+		container.NewBorder(nil, nil, nil, container.NewHBox(p.replyPublic, p.replyPrivate), p.entry),
+		container.NewGridWithColumns(4, p.onAir, p.offAir, p.mute, p.block),
+	)
+	return container.NewBorder(top, actions, nil, nil, p.list)
+}
+
+// commentItem is one row of the list, reused as the list scrolls.
+type commentItem struct {
+	widget.BaseWidget
+	time, name, text *widget.Label
+	badge            *widget.Label
+	icon             *widget.Icon
+}
+
+func newCommentItem() fyne.CanvasObject {
+	it := &commentItem{
+		time:  widget.NewLabel("00:00:00"),
+		name:  widget.NewLabel(""),
+		text:  widget.NewLabel(""),
+		badge: widget.NewLabel(""),
+		icon:  widget.NewIcon(nil),
+	}
+	it.name.TextStyle.Bold = true
+	it.text.Truncation = fyne.TextTruncateEllipsis
+	it.time.Importance = widget.LowImportance
+	it.ExtendBaseWidget(it)
+	return it
+}
+
+func (it *commentItem) CreateRenderer() fyne.WidgetRenderer {
+	left := container.NewHBox(it.time, it.icon, it.name)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, left, it.badge, it.text))
+}
+
+func (p *commentsPanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if id < 0 || id >= p.log.Len() {
+		return
+	}
+	it := o.(*commentItem)
+	r := p.log.At(id)
+	it.time.SetText(r.at.Local().Format("15:04:05"))
+	switch r.kind {
+	case rowReply:
+		to := r.comment.Viewer.Name
+		if to == "" {
+			to = lang.L("viewer")
+		}
+		it.name.SetText("↳ " + fmt.Sprintf(lang.L("to %s"), to))
+		it.text.SetText(r.reply.Text)
+		if r.reply.Private {
+			it.icon.SetResource(theme.VisibilityOffIcon())
+			it.badge.SetText(lang.L("private"))
+			it.badge.Importance = widget.WarningImportance
+		} else {
+			it.icon.SetResource(theme.MailReplyIcon())
+			it.badge.SetText(lang.L("public"))
+			it.badge.Importance = widget.SuccessImportance
+		}
+	default:
+		it.name.SetText(r.comment.Viewer.Name)
+		it.text.SetText(r.comment.Text)
+		it.icon.SetResource(nil)
+		switch {
+		case r.comment.Flagged:
+			it.icon.SetResource(theme.WarningIcon())
+			it.badge.SetText(lang.L("held back"))
+			it.badge.Importance = widget.DangerImportance
+		case r.onAir:
+			it.icon.SetResource(theme.UploadIcon())
+			it.badge.SetText(lang.L("on stream"))
+			it.badge.Importance = widget.HighImportance
+		case r.replied:
+			it.badge.SetText(lang.L("answered"))
+			it.badge.Importance = widget.LowImportance
+		default:
+			it.badge.SetText("")
+		}
+	}
+	it.badge.Refresh()
+}
+
+func (p *commentsPanel) onSelected(id widget.ListItemID) {
+	if id < 0 || id >= p.log.Len() {
+		return
+	}
+	r := p.log.At(id)
+	if r.kind == rowReply {
+		// Answering a reply means answering the comment behind it.
+		if c := p.log.Find(r.reply.CommentID); c != nil {
+			r = c
+		} else {
+			p.clearSelection()
+			return
+		}
+	}
+	p.sel, p.hasSel = r.comment, true
+	p.follow.SetChecked(false) // hold the list still while the host answers
+	p.selected.SetText(fmt.Sprintf("%s: %s", r.comment.Viewer.Name, r.comment.Text))
+	p.updateActions()
+}
+
+func (p *commentsPanel) clearSelection() {
+	p.hasSel = false
+	p.sel = app.Comment{}
+	p.selected.SetText(lang.L("Select a comment to answer it."))
+	p.updateActions()
+}
+
+func (p *commentsPanel) updateActions() {
+	set := func(b *widget.Button, on bool) {
+		if on {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	set(p.replyPublic, p.hasSel)
+	set(p.replyPrivate, p.hasSel)
+	set(p.onAir, p.hasSel && !p.sel.Flagged)
+	set(p.offAir, p.onAirID != "")
+	set(p.mute, p.hasSel && p.sel.Viewer.ID != "")
+	set(p.block, p.hasSel && p.sel.Viewer.ID != "")
+}
+
+func echoKey(r app.Reply) string {
+	return fmt.Sprintf("%s\x00%t\x00%s", r.CommentID, r.Private, r.Text)
+}
+
+func (p *commentsPanel) sendReply(private bool) {
+	text := strings.TrimSpace(p.entry.Text)
+	if !p.hasSel {
+		p.w.notify(lang.L("Select a comment to answer it."))
+		return
+	}
+	if text == "" {
+		p.w.notify(lang.L("Type a reply first."))
+		return
+	}
+	c := p.sel
+	p.replyPublic.Disable()
+	p.replyPrivate.Disable()
+	p.w.async(func(ctx context.Context) error {
+		return p.w.studio.Reply(ctx, c, text, private)
+	}, func(err error) {
+		p.updateActions()
+		if err != nil {
+			p.w.fail(lang.L("The reply was not sent"), err)
+			return
+		}
+		p.entry.SetText("")
+		r := app.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID}
+		p.echoes[echoKey(r)]++
+		p.log.AddReply(r, time.Now())
+		p.refresh()
+	})
+}
+
+func (p *commentsPanel) showOnAir() {
+	if !p.hasSel {
+		return
+	}
+	c := p.sel
+	if err := p.w.studio.ShowCommentOnAir(c); err != nil {
+		p.w.fail(lang.L("The comment could not go on stream"), err)
+		return
+	}
+	p.onAirID = c.ID
+	p.log.SetOnAir(c.ID)
+	p.updateActions()
+	p.list.Refresh()
+}
+
+func (p *commentsPanel) takeDown() {
+	p.w.studio.TakeCommentOffAir()
+	p.onAirID = ""
+	p.log.SetOnAir("")
+	p.updateActions()
+	p.list.Refresh()
+}
+
+func (p *commentsPanel) moderate(action string) {
+	if !p.hasSel || p.sel.Viewer.ID == "" {
+		return
+	}
+	v := p.sel.Viewer
+	do := func() {
+		p.w.async(func(ctx context.Context) error {
+			return p.w.studio.Moderate(ctx, v.ID, action)
+		}, func(err error) {
+			if err != nil {
+				p.w.fail(lang.L("The viewer could not be moderated"), err)
+				return
+			}
+			if action == "mute" {
+				p.w.notify(fmt.Sprintf(lang.L("%s is muted: their comments are held back."), v.Name))
+			} else {
+				p.w.notify(fmt.Sprintf(lang.L("%s is blocked: they can no longer comment, like or buy."), v.Name))
+			}
+		})
+	}
+	if action == "block" {
+		p.w.confirm(lang.L("Block viewer"), fmt.Sprintf(lang.L("Block %s? They will no longer be able to comment, like or buy."), v.Name), do)
+		return
+	}
+	do()
+}
+
+// addComments and addReply are applied by the window in the UI goroutine.
+func (p *commentsPanel) addComment(c app.Comment) bool { return p.log.AddComment(c) }
+
+func (p *commentsPanel) addReply(r app.Reply, at time.Time) {
+	if k := echoKey(r); p.echoes[k] > 0 {
+		p.echoes[k]--
+		if p.echoes[k] == 0 {
+			delete(p.echoes, k)
+		}
+		return
+	}
+	p.log.AddReply(r, at)
+}
+
+func (p *commentsPanel) setCounters(c app.Counters) {
+	p.counters = c
+	p.online.SetText(fmt.Sprintf(lang.L("Online %d"), c.Online))
+	p.likes.SetText(fmt.Sprintf(lang.L("Likes %d"), c.Likes))
+	p.orders.SetText(fmt.Sprintf(lang.L("Orders %d (%s)"), c.Orders, money(c.RevenueCents)))
+}
+
+// refresh redraws the list once per batch, however many rows arrived.
+func (p *commentsPanel) refresh() {
+	p.list.Refresh()
+	if p.follow.Checked {
+		p.list.ScrollToBottom()
+	}
+}
+
+func money(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	return fmt.Sprintf("%s¥%d.%02d", sign, cents/100, cents%100)
+}

@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"showcaster/app"
+)
+
+// fakeStudio records what the window asks for and lets a test play the
+// engine's part by sending events. Its show life cycle follows the
+// platform's rules (docs/platform-api.md) closely enough for the window.
+type fakeStudio struct {
+	events chan app.Event
+
+	mu       sync.Mutex
+	settings app.Settings
+	shows    []app.Show
+	current  string
+	replies  []app.Reply
+	moderate []string
+	onAir    string
+	muted    bool
+	started  time.Time
+	source   app.SourceKind
+	layout   app.Layout
+	devices  []app.Device
+	// countdown paces the 3-2-1; tests shorten it.
+	countdown time.Duration
+	cancelled chan struct{}
+	previews  atomic.Int64
+}
+
+func newFakeStudio() *fakeStudio {
+	return &fakeStudio{
+		events:    make(chan app.Event, 20000),
+		settings:  app.DefaultSettings(),
+		countdown: 20 * time.Millisecond,
+	}
+}
+
+func (f *fakeStudio) Events() <-chan app.Event { return f.events }
+func (f *fakeStudio) Settings() app.Settings {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.settings
+}
+func (f *fakeStudio) ApplySettings(_ context.Context, st app.Settings) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.settings = st
+	return nil
+}
+func (f *fakeStudio) Devices() ([]app.Device, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.devices, nil
+}
+func (f *fakeStudio) SetVideoSource(k app.SourceKind, _ string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.source = k
+	return nil
+}
+func (f *fakeStudio) SetLayout(l app.Layout) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.layout = l
+	return nil
+}
+func (f *fakeStudio) SetMicMuted(m bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.muted = m
+}
+func (f *fakeStudio) MicMuted() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.muted
+}
+
+// Preview draws a frame whose colour changes with every call, so a test
+// can tell frames apart.
+func (f *fakeStudio) Preview(w, h int) *image.RGBA {
+	n := f.previews.Add(1)
+	if w > 64 {
+		w, h = 64, 36
+	}
+	img := image.NewRGBA(image.Rect(0, 0, max(w, 1), max(h, 1)))
+	c := color.RGBA{uint8(n * 7), uint8(n * 13), 128, 255}
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	return img
+}
+
+func (f *fakeStudio) Shows(context.Context) ([]app.Show, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]app.Show(nil), f.shows...), nil
+}
+
+func (f *fakeStudio) CreateShow(_ context.Context, title string, starts time.Time, d time.Duration) (app.Show, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := app.Show{ID: fmt.Sprintf("s%d", len(f.shows)+1), Title: title, StartsAt: starts,
+		DurationMin: int(d / time.Minute), State: "pending_audit"}
+	f.shows = append([]app.Show{s}, f.shows...)
+	return s, nil
+}
+
+func (f *fakeStudio) SelectShow(_ context.Context, id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, s := range f.shows {
+		if s.ID == id {
+			f.current = id
+			return nil
+		}
+	}
+	return errors.New("no such show")
+}
+
+func (f *fakeStudio) showLocked() *app.Show {
+	for i := range f.shows {
+		if f.shows[i].ID == f.current {
+			return &f.shows[i]
+		}
+	}
+	return nil
+}
+
+func (f *fakeStudio) CurrentShow() (app.Show, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s := f.showLocked(); s != nil {
+		return *s, true
+	}
+	return app.Show{}, false
+}
+
+// setState moves the current show as the platform would and tells the window.
+func (f *fakeStudio) setState(st app.ShowState) {
+	f.mu.Lock()
+	s := f.showLocked()
+	s.State = st
+	if st == "trial" || st == "live" {
+		f.started = time.Now()
+	}
+	ev := app.ShowStateChanged{Show: *s}
+	f.mu.Unlock()
+	f.events <- ev
+}
+
+func (f *fakeStudio) start(to app.ShowState, allowed ...app.ShowState) error {
+	f.mu.Lock()
+	s := f.showLocked()
+	if s == nil {
+		f.mu.Unlock()
+		return errors.New("no show selected")
+	}
+	ok := false
+	for _, a := range allowed {
+		ok = ok || s.State == a
+	}
+	if !ok {
+		st := s.State
+		f.mu.Unlock()
+		return fmt.Errorf("show is %s", st)
+	}
+	show := *s
+	f.cancelled = make(chan struct{})
+	cancelled := f.cancelled
+	f.mu.Unlock()
+	go func() {
+		for n := 3; n > 0; n-- {
+			f.events <- app.ShowStateChanged{Show: show, CountdownLeft: n}
+			select {
+			case <-time.After(f.countdown):
+			case <-cancelled:
+				f.events <- app.ShowStateChanged{Show: show}
+				return
+			}
+		}
+		f.setState(to)
+	}()
+	return nil
+}
+
+func (f *fakeStudio) StartTrial(context.Context) error { return f.start("trial", "approved") }
+func (f *fakeStudio) GoLive(context.Context) error     { return f.start("live", "approved", "trial") }
+func (f *fakeStudio) CancelCountdown() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cancelled != nil {
+		close(f.cancelled)
+		f.cancelled = nil
+	}
+}
+func (f *fakeStudio) EndShow(context.Context) error {
+	f.mu.Lock()
+	st := f.showLocked().State
+	f.mu.Unlock()
+	if st == "trial" {
+		f.setState("approved")
+	} else {
+		f.setState("ended")
+	}
+	return nil
+}
+func (f *fakeStudio) Elapsed() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.started.IsZero() {
+		return 0
+	}
+	return time.Since(f.started)
+}
+func (f *fakeStudio) ViewerURL() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if s := f.showLocked(); s != nil && (s.State == "trial" || s.State == "live") {
+		return "http://127.0.0.1:8089/watch/" + s.ID
+	}
+	return ""
+}
+func (f *fakeStudio) Reply(_ context.Context, c app.Comment, text string, private bool) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.replies = append(f.replies, app.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID})
+	return nil
+}
+func (f *fakeStudio) Moderate(_ context.Context, viewerID, action string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.moderate = append(f.moderate, action+" "+viewerID)
+	return nil
+}
+func (f *fakeStudio) ShowCommentOnAir(c app.Comment) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onAir = c.ID
+	return nil
+}
+func (f *fakeStudio) TakeCommentOffAir() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.onAir = ""
+}
+func (f *fakeStudio) Products() *app.ProductDesk { return nil }
+
+// harness runs a studio window on Fyne's test driver. The pump's UI calls
+// are queued and run by the test goroutine in waitFor, so widgets are only
+// ever touched from one goroutine, as in the real app.
+type harness struct {
+	t      *testing.T
+	app    fyne.App
+	w      *studioWindow
+	ui     chan func()
+	studio Studio
+}
+
+func newHarness(t *testing.T, s Studio) *harness {
+	t.Helper()
+	a := test.NewTempApp(t)
+	h := &harness{t: t, app: a, ui: make(chan func(), 64), studio: s}
+	h.w = newStudioWindow(windowConfig{App: a, Studio: s, Dispatch: func(f func()) { h.ui <- f }, Logf: t.Logf})
+	h.w.confirm = func(_, _ string, ok func()) { ok() }
+	h.w.win.Resize(fyne.NewSize(1280, 800))
+	h.w.start()
+	t.Cleanup(func() {
+		h.w.stop()
+		h.w.win.Close()
+	})
+	return h
+}
+
+// waitFor runs the window's queued UI work until cond holds.
+func (h *harness) waitFor(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+		select {
+		case f := <-h.ui:
+			f()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+// settle runs queued UI work for d.
+func (h *harness) settle(d time.Duration) {
+	end := time.Now().Add(d)
+	h.waitFor("settle", func() bool { return time.Now().After(end) })
+}

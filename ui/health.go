@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+)
+
+// healthBar is the stream's vital signs in one line, coloured green, amber
+// or red, with the reason in plain words when it is not green.
+type healthBar struct {
+	bg     *canvas.Rectangle
+	dot    *canvas.Circle
+	state  *widget.Label
+	detail *widget.Label
+	reason *widget.Label
+
+	health app.Health
+	last   app.Stats
+}
+
+var (
+	healthGreen = color.NRGBA{0x2e, 0x9d, 0x4f, 0xff}
+	healthAmber = color.NRGBA{0xe8, 0xa3, 0x17, 0xff}
+	healthRed   = color.NRGBA{0xd9, 0x30, 0x25, 0xff}
+	healthGrey  = color.NRGBA{0x88, 0x88, 0x88, 0xff}
+)
+
+func newHealthBar() *healthBar {
+	h := &healthBar{
+		bg:     canvas.NewRectangle(color.Transparent),
+		dot:    canvas.NewCircle(healthGrey),
+		state:  widget.NewLabel(""),
+		detail: widget.NewLabel(""),
+		reason: widget.NewLabel(""),
+	}
+	h.state.TextStyle.Bold = true
+	h.reason.Truncation = fyne.TextTruncateEllipsis
+	h.update(app.Stats{State: "idle"})
+	return h
+}
+
+func (h *healthBar) content() fyne.CanvasObject {
+	dot := container.NewGridWrap(fyne.NewSize(14, 14), h.dot)
+	line := container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(dot), h.state, h.detail), nil, h.reason)
+	return container.NewStack(h.bg, line)
+}
+
+func stateText(s string) string {
+	switch s {
+	case "idle", "":
+		return lang.L("Not publishing")
+	case "connecting":
+		return lang.L("Connecting")
+	case "live":
+		return lang.L("Publishing")
+	case "reconnecting":
+		return lang.L("Reconnecting")
+	case "stopped":
+		return lang.L("Stopped")
+	default:
+		return s
+	}
+}
+
+func (h *healthBar) update(s app.Stats) {
+	h.last = s
+	h.state.SetText(stateText(s.State))
+	if s.State == "idle" || s.State == "" {
+		h.detail.SetText("")
+	} else {
+		h.detail.SetText(fmt.Sprintf(lang.L("%.0f fps · %.0f kbps · dropped %d · RTT %d ms · loss %.1f%% · reconnects %d"),
+			s.FPS, s.Kbps, s.FramesDropped, s.RTT.Milliseconds(), s.Loss*100, s.Reconnects))
+	}
+	h.setHealth(s.Health, s.Reason)
+}
+
+func (h *healthBar) reconnecting(e app.Reconnecting) {
+	h.state.SetText(stateText("reconnecting"))
+	msg := fmt.Sprintf(lang.L("Connection lost; attempt %d in %s."), e.Attempt, e.Delay.Round(100*time.Millisecond))
+	if e.Err != nil {
+		msg += " " + e.Err.Error()
+	}
+	h.setHealth(app.HealthWarn, msg)
+}
+
+func (h *healthBar) stopped(err error) {
+	h.state.SetText(stateText("stopped"))
+	h.detail.SetText("")
+	if err != nil {
+		h.setHealth(app.HealthBad, err.Error())
+		return
+	}
+	h.setHealth(app.HealthUnknown, "")
+}
+
+func (h *healthBar) setHealth(hl app.Health, reason string) {
+	h.health = hl
+	var c color.NRGBA
+	switch hl {
+	case app.HealthGood:
+		c = healthGreen
+	case app.HealthWarn:
+		c = healthAmber
+	case app.HealthBad:
+		c = healthRed
+	default:
+		c = healthGrey
+	}
+	h.dot.FillColor = c
+	h.dot.Refresh()
+	if hl == app.HealthWarn || hl == app.HealthBad {
+		bg := c
+		bg.A = 0x40
+		h.bg.FillColor = bg
+	} else {
+		h.bg.FillColor = color.Transparent
+	}
+	h.bg.Refresh()
+	if hl == app.HealthGood || hl == app.HealthUnknown {
+		reason = ""
+	}
+	h.reason.SetText(reason)
+}

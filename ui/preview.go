@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"image"
+	"image/color"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+)
+
+// previewPanel shows the program picture, the on-air badge and the 3-2-1
+// countdown drawn over it.
+type previewPanel struct {
+	w        *studioWindow
+	img      *canvas.Image
+	sizer    *sizeReporter
+	badge    *canvas.Text
+	badgeBg  *canvas.Rectangle
+	count    *canvas.Text
+	countBg  *canvas.Circle
+	waiting  *widget.Label
+	lastSize image.Point
+}
+
+func newPreviewPanel(w *studioWindow) *previewPanel {
+	p := &previewPanel{w: w}
+	p.img = canvas.NewImageFromImage(nil)
+	p.img.FillMode = canvas.ImageFillContain
+	// The studio already scaled the frame to the widget's pixel size.
+	p.img.ScaleMode = canvas.ImageScaleFastest
+	p.img.SetMinSize(fyne.NewSize(320, 180))
+	p.sizer = newSizeReporter(func(s fyne.Size) {
+		scale := float32(1)
+		if c := fyne.CurrentApp().Driver().CanvasForObject(p.img); c != nil {
+			scale = c.Scale()
+		}
+		w.pump.SetPreviewSize(int(s.Width*scale), int(s.Height*scale))
+	})
+	p.badge = canvas.NewText("", color.White)
+	p.badge.TextStyle.Bold = true
+	p.badgeBg = canvas.NewRectangle(color.Transparent)
+	p.badgeBg.CornerRadius = 4
+	p.count = canvas.NewText("", color.White)
+	p.count.TextSize = 96
+	p.count.TextStyle.Bold = true
+	p.count.Alignment = fyne.TextAlignCenter
+	p.countBg = canvas.NewCircle(color.NRGBA{0, 0, 0, 150})
+	p.countBg.Hide()
+	p.waiting = widget.NewLabel(lang.L("Waiting for the first picture…"))
+	return p
+}
+
+func (p *previewPanel) content() fyne.CanvasObject {
+	bg := canvas.NewRectangle(color.Black)
+	badge := container.NewStack(p.badgeBg, container.NewPadded(p.badge))
+	topLeft := container.NewVBox(container.NewHBox(badge, layout.NewSpacer()), layout.NewSpacer())
+	countdown := container.NewCenter(container.NewStack(
+		container.New(layout.NewGridWrapLayout(fyne.NewSize(160, 160)), p.countBg),
+		container.NewCenter(p.count),
+	))
+	return container.NewStack(bg, p.sizer, container.NewCenter(p.waiting), p.img, container.NewPadded(topLeft), countdown)
+}
+
+func (p *previewPanel) setFrame(img *image.RGBA) {
+	if !p.waiting.Hidden {
+		p.waiting.Hide()
+	}
+	p.img.Image = img
+	p.img.Refresh()
+}
+
+func (p *previewPanel) setCountdown(n int) {
+	if n <= 0 {
+		p.count.Text = ""
+		p.countBg.Hide()
+	} else {
+		p.count.Text = strconv.Itoa(n)
+		p.countBg.Show()
+	}
+	p.count.Refresh()
+}
+
+// setState shows who can see the picture: nobody, trial-link holders, or everyone.
+func (p *previewPanel) setState(s app.ShowState) {
+	switch s {
+	case "live":
+		p.badge.Text = "● " + lang.L("LIVE")
+		p.badgeBg.FillColor = theme.Color(theme.ColorNameError)
+	case "trial":
+		p.badge.Text = "● " + lang.L("TRIAL (viewers cannot see it)")
+		p.badgeBg.FillColor = theme.Color(theme.ColorNameWarning)
+	default:
+		p.badge.Text = lang.L("PREVIEW (not on air)")
+		p.badgeBg.FillColor = color.NRGBA{0x30, 0x30, 0x30, 0xc0}
+	}
+	p.badge.Refresh()
+	p.badgeBg.Refresh()
+}
+
+// sizeReporter is an invisible widget that reports its size when laid out,
+// so the pump can ask the studio for frames exactly as large as shown.
+type sizeReporter struct {
+	widget.BaseWidget
+	onResize func(fyne.Size)
+	last     fyne.Size
+}
+
+func newSizeReporter(f func(fyne.Size)) *sizeReporter {
+	s := &sizeReporter{onResize: f}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *sizeReporter) Resize(size fyne.Size) {
+	s.BaseWidget.Resize(size)
+	if size != s.last {
+		s.last = size
+		s.onResize(size)
+	}
+}
+
+func (s *sizeReporter) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}

@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+)
+
+// The studio's keyboard shortcuts. Ctrl on Linux and Windows, Cmd on macOS.
+var (
+	keyGoLive  = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	keyTrial   = &desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault}
+	keyEnd     = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	keyMute    = &desktop.CustomShortcut{KeyName: fyne.KeyM, Modifier: fyne.KeyModifierShortcutDefault}
+	keyNext    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	keyNewShow = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	keySetting = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+type action struct {
+	label string
+	key   *desktop.CustomShortcut
+	run   func()
+}
+
+func (w *studioWindow) actions() []action {
+	return []action{
+		{lang.L("New show…"), keyNewShow, w.show.newShowDialog},
+		{lang.L("Start trial"), keyTrial, w.show.startTrial},
+		{lang.L("Go live"), keyGoLive, w.show.goLive},
+		{lang.L("End"), keyEnd, w.show.endShow},
+		{lang.L("Mute microphone"), keyMute, w.sources.toggleMute},
+		{lang.L("Next product"), keyNext, w.nextProduct},
+		{lang.L("Settings"), keySetting, w.openSettings},
+	}
+}
+
+// mainMenu lists every action with its shortcut, so the keys can be found.
+func (w *studioWindow) mainMenu() *fyne.MainMenu {
+	item := func(a action) *fyne.MenuItem {
+		it := fyne.NewMenuItem(a.label, a.run)
+		it.Shortcut = a.key
+		return it
+	}
+	acts := w.actions()
+	show := fyne.NewMenu(lang.L("Show"), item(acts[0]), fyne.NewMenuItemSeparator(), item(acts[1]), item(acts[2]), item(acts[3]))
+	studio := fyne.NewMenu(lang.L("Studio"), item(acts[4]), item(acts[5]),
+		fyne.NewMenuItem(lang.L("Product window"), w.openProducts),
+		fyne.NewMenuItemSeparator(), item(acts[6]))
+	return fyne.NewMainMenu(show, studio)
+}
+
+// addShortcuts registers the same keys on the canvas: a window without a
+// visible menu bar (and the test driver) still answers them.
+func (w *studioWindow) addShortcuts() {
+	for _, a := range w.actions() {
+		run := a.run
+		w.win.Canvas().AddShortcut(a.key, func(fyne.Shortcut) { run() })
+	}
+}
+
+func (w *studioWindow) nextProduct() {
+	desk := w.studio.Products()
+	if desk == nil {
+		w.notify(lang.L("Pick a show with products first."))
+		return
+	}
+	if err := desk.Next(); err != nil {
+		w.fail(lang.L("The next product could not go on air"), err)
+	}
+}

@@ -1,0 +1,400 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+)
+
+// showPanel picks the show plan and runs its broadcast: trial, go live
+// (both after a 3-2-1 countdown), end; it shows the audit state and the
+// elapsed time.
+type showPanel struct {
+	w *studioWindow
+
+	picker  *widget.Select
+	create  *widget.Button
+	state   *widget.Label
+	elapsed *widget.Label
+	trial   *widget.Button
+	live    *widget.Button
+	end     *widget.Button
+	cancel  *widget.Button
+	prods   *widget.Button
+	setts   *widget.Button
+
+	shows     []app.Show
+	current   app.Show
+	has       bool
+	countdown int
+	busy      bool
+	picking   bool
+}
+
+func newShowPanel(w *studioWindow) *showPanel {
+	p := &showPanel{w: w}
+	p.picker = widget.NewSelect(nil, p.onPick)
+	p.picker.PlaceHolder = lang.L("No show plan yet: create one")
+	p.create = widget.NewButtonWithIcon(lang.L("New show…"), theme.ContentAddIcon(), p.newShowDialog)
+	p.state = widget.NewLabel("")
+	p.state.TextStyle.Bold = true
+	p.elapsed = widget.NewLabel("00:00:00")
+	p.elapsed.TextStyle.Monospace = true
+	p.trial = widget.NewButtonWithIcon(lang.L("Start trial")+" (Ctrl+T)", theme.MediaPlayIcon(), p.startTrial)
+	p.live = widget.NewButtonWithIcon(lang.L("Go live")+" (Ctrl+L)", theme.MediaRecordIcon(), p.goLive)
+	p.live.Importance = widget.DangerImportance
+	p.end = widget.NewButtonWithIcon(lang.L("End")+" (Ctrl+E)", theme.MediaStopIcon(), p.endShow)
+	p.cancel = widget.NewButtonWithIcon(lang.L("Cancel countdown"), theme.CancelIcon(), func() {
+		w.studio.CancelCountdown()
+	})
+	p.prods = widget.NewButtonWithIcon(lang.L("Products"), theme.ListIcon(), w.openProducts)
+	p.setts = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), w.openSettings)
+	p.updateButtons()
+	return p
+}
+
+func (p *showPanel) content() fyne.CanvasObject {
+	left := container.NewHBox(widget.NewLabel(lang.L("Show")), container.NewGridWrap(fyne.NewSize(280, p.picker.MinSize().Height), p.picker), p.create, p.state)
+	right := container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed, widget.NewSeparator(), p.prods, p.setts)
+	return container.NewBorder(nil, widget.NewSeparator(), left, right)
+}
+
+func stateName(s app.ShowState) string {
+	switch s {
+	case "pending_audit":
+		return lang.L("Waiting for audit")
+	case "approved":
+		return lang.L("Approved")
+	case "rejected":
+		return lang.L("Rejected")
+	case "trial":
+		return lang.L("Trial broadcast")
+	case "live":
+		return lang.L("Live")
+	case "ended":
+		return lang.L("Ended")
+	default:
+		return string(s)
+	}
+}
+
+func showLabel(s app.Show) string {
+	return fmt.Sprintf("%s · %s", s.Title, s.StartsAt.Local().Format("01-02 15:04"))
+}
+
+// reload fetches the show list and selects selectID, or the studio's current show.
+func (p *showPanel) reload(selectID string) {
+	var shows []app.Show
+	p.w.async(func(ctx context.Context) error {
+		var err error
+		shows, err = p.w.studio.Shows(ctx)
+		return err
+	}, func(err error) {
+		if err != nil {
+			p.w.fail(lang.L("The show list could not be loaded"), err)
+			return
+		}
+		p.setShows(shows)
+		if selectID == "" {
+			if cur, ok := p.w.studio.CurrentShow(); ok {
+				p.setCurrent(cur)
+				return
+			}
+			// Nothing chosen yet: the next show that can still run is the likely one.
+			for _, s := range shows {
+				if s.State != "ended" && s.State != "rejected" {
+					selectID = s.ID
+					break
+				}
+			}
+		}
+		if selectID != "" {
+			p.selectByID(selectID)
+		}
+	})
+}
+
+func (p *showPanel) setShows(shows []app.Show) {
+	p.shows = shows
+	opts := make([]string, len(shows))
+	for i, s := range shows {
+		opts[i] = showLabel(s)
+	}
+	p.picking = true
+	p.picker.Options = opts
+	if p.has {
+		for i, s := range shows {
+			if s.ID == p.current.ID {
+				p.picker.SetSelectedIndex(i)
+			}
+		}
+	}
+	p.picker.Refresh()
+	p.picking = false
+}
+
+func (p *showPanel) selectByID(id string) {
+	for i, s := range p.shows {
+		if s.ID == id {
+			p.picker.SetSelectedIndex(i) // calls onPick
+			return
+		}
+	}
+}
+
+func (p *showPanel) onPick(string) {
+	if p.picking {
+		return
+	}
+	i := p.picker.SelectedIndex()
+	if i < 0 || i >= len(p.shows) {
+		return
+	}
+	s := p.shows[i]
+	if p.has && s.ID == p.current.ID {
+		return
+	}
+	if p.has && (p.current.State == "trial" || p.current.State == "live") {
+		p.w.notify(lang.L("End the current broadcast before switching shows."))
+		p.setShows(p.shows)
+		return
+	}
+	p.setCurrent(s)
+	p.w.async(func(ctx context.Context) error {
+		return p.w.studio.SelectShow(ctx, s.ID)
+	}, func(err error) {
+		p.w.fail(lang.L("The show could not be selected"), err)
+	})
+}
+
+func (p *showPanel) setCurrent(s app.Show) {
+	p.current, p.has = s, true
+	for i := range p.shows {
+		if p.shows[i].ID == s.ID {
+			p.shows[i] = s
+			p.picking = true
+			p.picker.Options[i] = showLabel(s)
+			p.picker.SetSelectedIndex(i)
+			p.picking = false
+		}
+	}
+	text := stateName(s.State)
+	if s.State == "rejected" && s.RejectReason != "" {
+		text += ": " + s.RejectReason
+	}
+	p.state.SetText(text)
+	p.updateButtons()
+}
+
+func (p *showPanel) stateChanged(e app.ShowStateChanged) {
+	known := false
+	for _, s := range p.shows {
+		if s.ID == e.Show.ID {
+			known = true
+		}
+	}
+	if !known && e.Show.ID != "" {
+		p.shows = append([]app.Show{e.Show}, p.shows...)
+		p.setShows(p.shows)
+	}
+	p.countdown = e.CountdownLeft
+	if e.Show.ID != "" {
+		p.setCurrent(e.Show)
+	}
+	p.updateButtons()
+}
+
+func (p *showPanel) updateButtons() {
+	st := app.ShowState("")
+	if p.has {
+		st = p.current.State
+	}
+	counting := p.countdown > 0
+	enable := func(b *widget.Button, on bool) {
+		if on && !p.busy && !counting {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
+	}
+	enable(p.trial, st == "approved")
+	enable(p.live, st == "approved" || st == "trial")
+	enable(p.end, st == "trial" || st == "live" || st == "approved")
+	if counting {
+		p.cancel.Show()
+		p.cancel.Enable()
+	} else {
+		p.cancel.Hide()
+	}
+	if st == "pending_audit" {
+		p.trial.Disable()
+	}
+}
+
+func (p *showPanel) setElapsed(d time.Duration) {
+	st := p.current.State
+	if !p.has || (st != "trial" && st != "live") {
+		d = 0
+	}
+	s := int(d / time.Second)
+	txt := fmt.Sprintf("%02d:%02d:%02d", s/3600, s/60%60, s%60)
+	if p.elapsed.Text != txt {
+		p.elapsed.SetText(txt)
+	}
+}
+
+// explainNotReady tells why a start is not possible now, in the user's words.
+func (p *showPanel) explainNotReady() bool {
+	if !p.has {
+		p.w.notify(lang.L("Create or pick a show first."))
+		return true
+	}
+	switch p.current.State {
+	case "pending_audit":
+		p.w.notify(lang.L("The show is waiting for the platform's audit; it can start once approved."))
+		return true
+	case "rejected":
+		p.w.notify(lang.L("The platform rejected this show: change the title and create it again."))
+		return true
+	case "ended":
+		p.w.notify(lang.L("This show has ended: create a new one."))
+		return true
+	}
+	return p.busy || p.countdown > 0
+}
+
+func (p *showPanel) startTrial() {
+	if p.explainNotReady() || p.current.State != "approved" {
+		return
+	}
+	p.run(p.w.studio.StartTrial, lang.L("The trial could not start"))
+}
+
+func (p *showPanel) goLive() {
+	if p.explainNotReady() || (p.current.State != "approved" && p.current.State != "trial") {
+		return
+	}
+	start := func() { p.run(p.w.studio.GoLive, lang.L("The show could not go live")) }
+	// A recorded picture in place of a live host breaks the platforms' rules.
+	if p.w.sources.kind == app.SourceImage {
+		p.w.confirm(lang.L("Go live"), lang.L("The main picture is a still image, not a live host. Platforms end such shows. Go live anyway?"), start)
+		return
+	}
+	start()
+}
+
+func (p *showPanel) endShow() {
+	if !p.has {
+		return
+	}
+	if p.countdown > 0 {
+		p.w.studio.CancelCountdown()
+		return
+	}
+	switch p.current.State {
+	case "trial":
+		p.run(p.w.studio.EndShow, lang.L("The trial could not end"))
+	case "live", "approved":
+		p.w.confirm(lang.L("End the show"), lang.L("End the show for every viewer? It cannot go live again."), func() {
+			p.run(p.w.studio.EndShow, lang.L("The show could not end"))
+		})
+	}
+}
+
+func (p *showPanel) run(f func(context.Context) error, what string) {
+	p.busy = true
+	p.updateButtons()
+	p.w.async(f, func(err error) {
+		p.busy = false
+		p.updateButtons()
+		p.w.fail(what, err)
+	})
+}
+
+// newShowDialog asks for a title, a start and a duration. The start defaults
+// to now so a rehearsal can begin at once; the platform books at most 4 h.
+func (p *showPanel) newShowDialog() {
+	title := widget.NewEntry()
+	title.SetPlaceHolder(lang.L("e.g. Autumn new arrivals"))
+	start := widget.NewEntry()
+	start.SetText(time.Now().Add(time.Minute).Format("2006-01-02 15:04"))
+	dur := widget.NewSelectEntry([]string{"30", "60", "120", "180", "240"})
+	dur.SetText("120")
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.L("Title"), title),
+		widget.NewFormItem(lang.L("Starts at"), start),
+		widget.NewFormItem(lang.L("Duration (minutes)"), dur),
+	}
+	var d dialog.Dialog
+	submit := func(ok bool) {
+		if !ok {
+			return
+		}
+		t, err := parseNewShow(title.Text, start.Text, dur.Text)
+		if err != nil {
+			p.w.fail(lang.L("The show was not created"), err)
+			return
+		}
+		var s app.Show
+		p.w.async(func(ctx context.Context) error {
+			var err error
+			s, err = p.w.studio.CreateShow(ctx, t.title, t.start, t.dur)
+			return err
+		}, func(err error) {
+			if err != nil {
+				p.w.fail(lang.L("The show was not created"), err)
+				return
+			}
+			p.w.notify(fmt.Sprintf(lang.L("Show \"%s\" created; the platform is auditing it."), s.Title))
+			p.reload(s.ID)
+		})
+	}
+	d = dialog.NewForm(lang.L("New show"), lang.L("Create"), lang.L("Cancel"), items, submit, p.w.win)
+	// Enter in the title creates the show: the quickest path for a rehearsal.
+	title.OnSubmitted = func(string) {
+		d.Hide()
+		submit(true)
+	}
+	d.Resize(fyne.NewSize(460, 260))
+	d.Show()
+	p.w.win.Canvas().Focus(title)
+}
+
+type newShow struct {
+	title string
+	start time.Time
+	dur   time.Duration
+}
+
+var errNewShow = errors.New("check the new show's fields")
+
+func parseNewShow(title, start, minutes string) (newShow, error) {
+	var n newShow
+	n.title = strings.TrimSpace(title)
+	if n.title == "" {
+		return n, fmt.Errorf("%w: %s", errNewShow, lang.L("the title is empty"))
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(start), time.Local)
+	if err != nil {
+		return n, fmt.Errorf("%w: %s", errNewShow, lang.L("write the start as 2006-01-02 15:04"))
+	}
+	n.start = t
+	m, err := strconv.Atoi(strings.TrimSpace(minutes))
+	if err != nil || m < 1 || m > 240 {
+		return n, fmt.Errorf("%w: %s", errNewShow, lang.L("the duration is 1 to 240 minutes"))
+	}
+	n.dur = time.Duration(m) * time.Minute
+	return n, nil
+}

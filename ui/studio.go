@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"context"
+	"image"
+	"time"
+
+	"showcaster/app"
+)
+
+// Studio is the part of *app.Studio the window uses. Naming it here keeps the
+// window honest about what it needs, and lets a test hand in the real studio
+// or a recording stand-in.
+type Studio interface {
+	Events() <-chan app.Event
+	Settings() app.Settings
+	ApplySettings(ctx context.Context, st app.Settings) error
+	Devices() ([]app.Device, error)
+	SetVideoSource(kind app.SourceKind, id string) error
+	SetLayout(l app.Layout) error
+	SetMicMuted(muted bool)
+	MicMuted() bool
+	Preview(maxW, maxH int) *image.RGBA
+
+	Shows(ctx context.Context) ([]app.Show, error)
+	CreateShow(ctx context.Context, title string, starts time.Time, d time.Duration) (app.Show, error)
+	SelectShow(ctx context.Context, id string) error
+	CurrentShow() (app.Show, bool)
+	StartTrial(ctx context.Context) error
+	GoLive(ctx context.Context) error
+	CancelCountdown()
+	EndShow(ctx context.Context) error
+	Elapsed() time.Duration
+	ViewerURL() string
+
+	Reply(ctx context.Context, c app.Comment, text string, private bool) error
+	Moderate(ctx context.Context, viewerID, action string) error
+	ShowCommentOnAir(c app.Comment) error
+	TakeCommentOffAir()
+
+	// Products is the show's product desk (nil before a show is selected).
+	Products() *app.ProductDesk
+}
+
+var _ Studio = (*app.Studio)(nil)

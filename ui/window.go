@@ -1,0 +1,223 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+)
+
+// windowConfig: Dispatch runs a function on the UI thread (fyne.Do unless a
+// test drives the window from its own goroutine).
+type windowConfig struct {
+	App      fyne.App
+	Studio   Studio
+	Dispatch func(func())
+	Logf     func(string, ...any)
+	// Trace, if set, gets timings: comment-to-screen latency per batch.
+	Trace func(string, ...any)
+	// OnFirstFrame is called once, on the UI thread, when the preview first shows a frame.
+	OnFirstFrame func()
+}
+
+// studioWindow is the anchor's main window: preview and sources on the
+// left, the comments on the right, show controls on top, health below.
+type studioWindow struct {
+	cfg    windowConfig
+	studio Studio
+	app    fyne.App
+	win    fyne.Window
+	pump   *pump
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	preview  *previewPanel
+	sources  *sourcesPanel
+	show     *showPanel
+	health   *healthBar
+	share    *sharePanel
+	comments *commentsPanel
+	status   *widget.Label
+
+	// confirm asks before something that cannot be undone; tests replace it.
+	confirm func(title, message string, ok func())
+
+	firstFrame bool
+	lastNotice time.Time
+}
+
+func newStudioWindow(cfg windowConfig) *studioWindow {
+	if cfg.Dispatch == nil {
+		cfg.Dispatch = fyne.Do
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	if cfg.Trace == nil {
+		cfg.Trace = func(string, ...any) {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &studioWindow{cfg: cfg, studio: cfg.Studio, app: cfg.App, ctx: ctx, cancel: cancel}
+	w.win = cfg.App.NewWindow("Showcaster")
+	w.confirm = func(title, message string, ok func()) {
+		dialog.ShowConfirm(title, message, func(yes bool) {
+			if yes {
+				ok()
+			}
+		}, w.win)
+	}
+	w.pump = newPump(pumpConfig{Studio: cfg.Studio, Dispatch: cfg.Dispatch, Apply: w.apply})
+
+	w.status = widget.NewLabel("")
+	w.status.Truncation = fyne.TextTruncateEllipsis
+	w.preview = newPreviewPanel(w)
+	w.sources = newSourcesPanel(w)
+	w.show = newShowPanel(w)
+	w.health = newHealthBar()
+	w.share = newSharePanel(w)
+	w.comments = newCommentsPanel(w)
+
+	left := container.NewBorder(nil, container.NewVBox(w.sources.content(), w.share.content()), nil, nil, w.preview.content())
+	split := container.NewHSplit(left, w.comments.content())
+	split.Offset = 0.6
+	bottom := container.NewVBox(w.health.content(), w.status)
+	w.win.SetContent(container.NewBorder(w.show.content(), bottom, nil, nil, split))
+	w.win.SetMainMenu(w.mainMenu())
+	w.addShortcuts()
+	w.win.Resize(fyne.NewSize(1280, 800))
+	return w
+}
+
+// start begins pulling events and frames, and loads the show list.
+func (w *studioWindow) start() {
+	go w.pump.Run(w.ctx)
+	w.sources.reload()
+	w.show.reload("")
+}
+
+func (w *studioWindow) stop() { w.cancel() }
+
+// async runs f off the UI thread; done gets its error back on the UI thread
+// through the pump, the window's only way in from other goroutines.
+func (w *studioWindow) async(f func(context.Context) error, done func(error)) {
+	go func() {
+		ctx, cancel := context.WithTimeout(w.ctx, 30*time.Second)
+		defer cancel()
+		err := f(ctx)
+		if done != nil {
+			w.pump.Post(func() { done(err) })
+		}
+	}()
+}
+
+// notify puts an information line in the status bar.
+func (w *studioWindow) notify(text string) {
+	w.status.Importance = widget.MediumImportance
+	w.status.SetText(text)
+	w.lastNotice = time.Now()
+}
+
+// fail tells the user what failed and why; the errors from app already say
+// what to do.
+func (w *studioWindow) fail(what string, err error) {
+	if err == nil {
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	w.cfg.Logf("%s: %v", what, err)
+	w.status.Importance = widget.DangerImportance
+	w.status.SetText(fmt.Sprintf("%s: %v", what, err))
+	w.lastNotice = time.Now()
+}
+
+// apply runs on the UI thread once per pump tick.
+func (w *studioWindow) apply(b *batch) {
+	comments := false
+	added := 0
+	var newest time.Time
+	for _, ev := range b.events {
+		switch e := ev.(type) {
+		case app.CommentReceived:
+			if w.comments.addComment(e.Comment) {
+				comments = true
+				added++
+				if e.Comment.At.After(newest) {
+					newest = e.Comment.At
+				}
+			}
+		case app.ReplySent:
+			w.comments.addReply(e.Reply, b.at)
+			comments = true
+		case app.Counters:
+			w.comments.setCounters(e)
+		case app.ShowStateChanged:
+			w.show.stateChanged(e)
+			w.preview.setCountdown(e.CountdownLeft)
+			w.preview.setState(e.Show.State)
+			if u := w.studio.ViewerURL(); u != w.share.url {
+				w.share.update(u)
+				if u != "" {
+					w.cfg.Logf("viewer link: %s", u)
+				}
+			}
+		case app.OutputStopped:
+			w.health.stopped(e.Err)
+			if e.Err != nil {
+				w.fail(lang.L("Publishing stopped"), e.Err)
+			}
+		case app.Reconnecting:
+			w.health.reconnecting(e)
+		case app.Notice:
+			if e.Err != nil {
+				w.fail(lang.L("Notice"), e.Err)
+			} else {
+				w.notify(e.Text)
+			}
+		case app.OrderReceived, app.ProductOnAir, app.ProductsChanged, app.BulletinChanged:
+			// The product side window follows these through the product desk.
+		}
+	}
+	if b.dropped > 0 {
+		w.comments.dropped += b.dropped
+	}
+	if comments {
+		w.comments.refresh()
+	}
+	if added > 0 {
+		w.cfg.Trace("comments: %d on screen, the newest %d ms after it was posted (batch waited %d ms)",
+			added, time.Since(newest).Milliseconds(), time.Since(b.at).Milliseconds())
+	}
+	if b.stats != nil {
+		w.health.update(*b.stats)
+	}
+	if b.level != nil {
+		w.sources.setLevel(b.level.Peak)
+	} else {
+		w.sources.setLevel(-1)
+	}
+	if b.frame != nil {
+		w.preview.setFrame(b.frame)
+		if !w.firstFrame {
+			w.firstFrame = true
+			if w.cfg.OnFirstFrame != nil {
+				w.cfg.OnFirstFrame()
+			}
+		}
+	}
+	if b.elapsed > 0 || b.frame != nil {
+		w.show.setElapsed(b.elapsed)
+	}
+	for _, f := range b.done {
+		f()
+	}
+}

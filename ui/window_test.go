@@ -1,0 +1,238 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+)
+
+func comment(id, viewer, text string) app.Comment {
+	c := app.Comment{ID: id, Text: text, At: time.Now()}
+	// Viewer's type lives in the platform package, which the window does not import.
+	c.Viewer.ID, c.Viewer.Name = "v"+viewer, viewer
+	return c
+}
+
+// rowText is what a list row shows, for assertions.
+func rowText(p *commentsPanel, i int) string {
+	it := newCommentItem().(*commentItem)
+	p.updateItem(i, it)
+	return strings.Join([]string{it.name.Text, it.text.Text, it.badge.Text}, " | ")
+}
+
+func TestCommentsPublicAndPrivateReply(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	p := h.w.comments
+
+	fs.events <- app.CommentReceived{Comment: comment("c1", "小王", "1号链接还有货吗?")}
+	flagged := comment("c2", "路人", "最便宜的在哪")
+	flagged.Flagged = true
+	fs.events <- app.CommentReceived{Comment: flagged}
+	h.waitFor("two comments", func() bool { return p.log.Len() == 2 })
+	if got := rowText(p, 0); !strings.Contains(got, "小王") || !strings.Contains(got, "1号链接还有货吗?") {
+		t.Errorf("row 0 = %q", got)
+	}
+	if got := rowText(p, 1); !strings.Contains(got, "held back") {
+		t.Errorf("a flagged comment shows %q, want it marked held back", got)
+	}
+	if !p.replyPublic.Disabled() {
+		t.Error("reply is possible with no comment selected")
+	}
+
+	// Public reply.
+	p.list.Select(0)
+	test.Type(p.entry, "有的,马上上架")
+	test.Tap(p.replyPublic)
+	h.waitFor("the public reply row", func() bool { return p.log.Len() == 3 })
+	if got := rowText(p, 2); !strings.Contains(got, "有的,马上上架") || !strings.Contains(got, "public") || !strings.Contains(got, "小王") {
+		t.Errorf("reply row = %q", got)
+	}
+	if p.entry.Text != "" {
+		t.Errorf("the entry still holds %q after sending", p.entry.Text)
+	}
+	if got := rowText(p, 0); !strings.Contains(got, "answered") {
+		t.Errorf("the answered comment shows %q", got)
+	}
+
+	// Private reply, with Enter in the entry sending a public one would be
+	// wrong: the private button is the way.
+	test.Type(p.entry, "私信发你优惠券")
+	test.Tap(p.replyPrivate)
+	h.waitFor("the private reply row", func() bool { return p.log.Len() == 4 })
+	if got := rowText(p, 3); !strings.Contains(got, "私信发你优惠券") || !strings.Contains(got, "private") {
+		t.Errorf("private reply row = %q, want it marked private", got)
+	}
+
+	fs.mu.Lock()
+	replies := append([]app.Reply(nil), fs.replies...)
+	fs.mu.Unlock()
+	want := []app.Reply{
+		{CommentID: "c1", Text: "有的,马上上架", Private: false, ViewerID: "v小王"},
+		{CommentID: "c1", Text: "私信发你优惠券", Private: true, ViewerID: "v小王"},
+	}
+	if fmt.Sprint(replies) != fmt.Sprint(want) {
+		t.Errorf("studio got replies %v, want %v", replies, want)
+	}
+
+	// The platform echoes both replies on the event stream; they are already
+	// listed and must not appear twice. Another studio's reply does appear.
+	fs.events <- app.ReplySent{Reply: want[0]}
+	fs.events <- app.ReplySent{Reply: want[1]}
+	fs.events <- app.ReplySent{Reply: app.Reply{CommentID: "c1", Text: "助播:已补货", ViewerID: "v小王"}}
+	h.waitFor("the assistant's reply", func() bool { return p.log.Len() >= 5 })
+	h.settle(50 * time.Millisecond)
+	if p.log.Len() != 5 {
+		t.Errorf("%d rows after the echoes, want 5", p.log.Len())
+	}
+
+	// On stream and down again; mute and block reach the studio.
+	p.list.Select(0)
+	test.Tap(p.onAir)
+	if fs.onAir != "c1" || !strings.Contains(rowText(p, 0), "on stream") {
+		t.Errorf("on air = %q, row %q", fs.onAir, rowText(p, 0))
+	}
+	test.Tap(p.offAir)
+	if fs.onAir != "" {
+		t.Error("the comment stayed on air")
+	}
+	test.Tap(p.mute)
+	test.Tap(p.block)
+	h.waitFor("moderation", func() bool {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		return len(fs.moderate) == 2
+	})
+	sort.Strings(fs.moderate)
+	if got := fmt.Sprint(fs.moderate); got != "[block v小王 mute v小王]" {
+		t.Errorf("moderation = %s", got)
+	}
+}
+
+func TestGoLiveFlow(t *testing.T) {
+	fs := newFakeStudio()
+	fs.countdown = 100 * time.Millisecond
+	h := newHarness(t, fs)
+	sp := h.w.show
+
+	// A new show waits for its audit: nothing can start.
+	if _, err := parseNewShow("", "2026-01-01 10:00", "60"); err == nil {
+		t.Error("an empty title was accepted")
+	}
+	// The new-show dialog: a title and Enter create a show starting now.
+	test.Tap(sp.create)
+	title, ok := h.w.win.Canvas().Focused().(*widget.Entry)
+	if !ok {
+		t.Fatal("the new-show dialog does not focus its title")
+	}
+	test.Type(title, "秋冬上新")
+	title.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.waitFor("the show selected", func() bool {
+		cur, ok := fs.CurrentShow()
+		return sp.has && ok && cur.ID == sp.current.ID && cur.Title == "秋冬上新"
+	})
+	if got := sp.state.Text; got != "Waiting for audit" {
+		t.Errorf("state = %q", got)
+	}
+	if !sp.trial.Disabled() || !sp.live.Disabled() {
+		t.Error("a show waiting for audit can start")
+	}
+	test.Tap(sp.live) // disabled: nothing happens
+	sp.goLive()       // the shortcut path explains why instead
+	if !strings.Contains(h.w.status.Text, "audit") {
+		t.Errorf("status = %q, want the audit explained", h.w.status.Text)
+	}
+
+	fs.setState("approved")
+	h.waitFor("approved", func() bool { return sp.current.State == "approved" })
+	if sp.trial.Disabled() || sp.live.Disabled() {
+		t.Fatal("an approved show cannot start")
+	}
+
+	// Trial: 3, 2, 1 on the preview, then the trial badge and a link.
+	seen := map[int]bool{}
+	typeShortcut(h, keyTrial)
+	h.waitFor("trial", func() bool {
+		if sp.countdown > 0 {
+			seen[sp.countdown] = true
+			if h.w.preview.count.Text != fmt.Sprint(sp.countdown) {
+				t.Errorf("preview shows %q during countdown %d", h.w.preview.count.Text, sp.countdown)
+			}
+			if !sp.trial.Disabled() || sp.cancel.Hidden {
+				t.Error("during the countdown start stays enabled or cancel is hidden")
+			}
+		}
+		return sp.current.State == "trial"
+	})
+	if !seen[3] || !seen[2] || !seen[1] {
+		t.Errorf("countdown showed %v, want 3, 2, 1", seen)
+	}
+	if h.w.preview.count.Text != "" || !strings.Contains(h.w.preview.badge.Text, "TRIAL") {
+		t.Errorf("after the countdown: count %q, badge %q", h.w.preview.count.Text, h.w.preview.badge.Text)
+	}
+	if h.w.share.url == "" || h.w.share.qr.Image == nil {
+		t.Error("no viewer link or QR code during the trial")
+	}
+	h.waitFor("elapsed time", func() bool { return h.w.show.elapsed.Text != "00:00:00" || fs.Elapsed() < time.Second })
+
+	// End the trial: back to approved. Then go live from the shortcut.
+	typeShortcut(h, keyEnd)
+	h.waitFor("approved again", func() bool { return sp.current.State == "approved" })
+	typeShortcut(h, keyGoLive)
+	h.waitFor("live", func() bool { return sp.current.State == "live" })
+	if !strings.Contains(h.w.preview.badge.Text, "LIVE") {
+		t.Errorf("badge = %q", h.w.preview.badge.Text)
+	}
+	if sp.trial.Disabled() == false || sp.end.Disabled() {
+		t.Error("while live: trial should be off, end on")
+	}
+
+	// A countdown can be called off.
+	typeShortcut(h, keyEnd)
+	h.waitFor("ended", func() bool { return sp.current.State == "ended" })
+	if !sp.live.Disabled() || !sp.end.Disabled() {
+		t.Error("an ended show can still be started or ended")
+	}
+}
+
+func TestCountdownCancel(t *testing.T) {
+	fs := newFakeStudio()
+	fs.countdown = 200 * time.Millisecond
+	h := newHarness(t, fs)
+	show, _ := fs.CreateShow(nil, "取消测试", time.Now(), time.Hour)
+	h.w.show.reload(show.ID)
+	h.waitFor("selected", func() bool { _, ok := fs.CurrentShow(); return ok && h.w.show.has })
+	fs.setState("approved")
+	h.waitFor("approved", func() bool { return h.w.show.current.State == "approved" })
+	h.w.show.goLive()
+	h.waitFor("countdown", func() bool { return h.w.show.countdown == 3 })
+	test.Tap(h.w.show.cancel)
+	h.waitFor("cancelled", func() bool { return h.w.show.countdown == 0 })
+	h.settle(300 * time.Millisecond)
+	if st := h.w.show.current.State; st != "approved" {
+		t.Errorf("after cancelling the countdown the show is %s", st)
+	}
+}
+
+// typeShortcut presses k the way the desktop driver does: the main menu
+// item that carries the shortcut runs.
+func typeShortcut(h *harness, k fyne.Shortcut) {
+	h.t.Helper()
+	for _, m := range h.w.win.MainMenu().Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == k.ShortcutName() {
+				it.Action()
+				return
+			}
+		}
+	}
+	h.t.Fatalf("no menu item answers %s", k.ShortcutName())
+}
