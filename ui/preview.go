@@ -27,7 +27,7 @@ type previewPanel struct {
 	count    *canvas.Text
 	countBg  *canvas.Circle
 	waiting  *widget.Label
-	lastSize image.Point
+	frames   int // frames shown, for the status of the preview in tests and traces
 }
 
 func newPreviewPanel(w *studioWindow) *previewPanel {
@@ -55,6 +55,7 @@ func newPreviewPanel(w *studioWindow) *previewPanel {
 	p.countBg = canvas.NewCircle(color.NRGBA{0, 0, 0, 150})
 	p.countBg.Hide()
 	p.waiting = widget.NewLabel(lang.L("Waiting for the first picture…"))
+	p.setState("")
 	return p
 }
 
@@ -75,6 +76,7 @@ func (p *previewPanel) setFrame(img *image.RGBA) {
 	}
 	p.img.Image = img
 	p.img.Refresh()
+	p.frames++
 }
 
 func (p *previewPanel) setCountdown(n int) {
