@@ -19,15 +19,15 @@ import (
 // previewPanel shows the program picture, the on-air badge and the 3-2-1
 // countdown drawn over it.
 type previewPanel struct {
-	w        *studioWindow
-	img      *canvas.Image
-	sizer    *sizeReporter
-	badge    *canvas.Text
-	badgeBg  *canvas.Rectangle
-	count    *canvas.Text
-	countBg  *canvas.Circle
-	waiting  *widget.Label
-	frames   int // frames shown, for the status of the preview in tests and traces
+	w       *studioWindow
+	img     *canvas.Image
+	sizer   *sizeReporter
+	badge   *canvas.Text
+	badgeBg *canvas.Rectangle
+	count   *canvas.Text
+	countBg *canvas.Circle
+	waiting *widget.Label
+	frames  int // frames shown, for the status of the preview in tests and traces
 }
 
 func newPreviewPanel(w *studioWindow) *previewPanel {
