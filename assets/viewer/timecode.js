@@ -54,12 +54,12 @@
       for (let y = y0 + qy; y < y1 - qy; y++) {
         for (let x = x0 + qx; x < x1 - qx; x++) {
           const o = (y * bw + x) * 4;
-          sum += (299 * px[o] + 587 * px[o + 1] + 114 * px[o + 2]) / 1000;
+          sum += Math.floor((299 * px[o] + 587 * px[o + 1] + 114 * px[o + 2]) / 1000);
           n++;
         }
       }
       if (!n) return null;
-      bits[i] = sum / n >= 128 ? 1 : 0;
+      bits[i] = Math.floor(sum / n) >= 128 ? 1 : 0;  // integer luma and mean, as the spec says
     }
     for (let i = 0; i < 4; i++) {
       if (bits[i] !== START_MARK[i] || bits[END_AT + i] !== END_MARK[i]) return null;
