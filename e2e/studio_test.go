@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,8 @@ import (
 // platformUnderTest is the local platform, in-process on loopback with its
 // state in a temporary directory.
 type platformUnderTest struct {
+	t     testing.TB
+	dir   string
 	srv   *server.Server
 	url   string
 	token string
@@ -21,20 +24,56 @@ type platformUnderTest struct {
 
 func startPlatform(t testing.TB) *platformUnderTest {
 	t.Helper()
+	p := &platformUnderTest{t: t, dir: t.TempDir()}
+	p.start("127.0.0.1:0")
+	t.Cleanup(func() { p.srv.Close() })
+	return p
+}
+
+func (p *platformUnderTest) start(addr string) {
+	p.t.Helper()
 	srv, err := server.New(server.Config{
-		Addr:       "127.0.0.1:0",
-		DataDir:    t.TempDir(),
-		AuditDelay: 200 * time.Millisecond,
-		Logf:       t.Logf,
+		Addr:        addr,
+		DataDir:     p.dir,
+		StudioToken: p.token,
+		AuditDelay:  200 * time.Millisecond,
+		Logf:        p.t.Logf,
 	})
 	if err != nil {
-		t.Fatalf("platform: %v", err)
+		p.t.Fatalf("platform: %v", err)
 	}
 	if err := srv.Start(); err != nil {
-		t.Fatalf("platform start: %v", err)
+		p.t.Fatalf("platform start: %v", err)
 	}
-	t.Cleanup(func() { srv.Close() })
-	return &platformUnderTest{srv: srv, url: srv.URL(), token: srv.StudioToken()}
+	p.srv, p.url, p.token = srv, srv.URL(), srv.StudioToken()
+}
+
+// restart stops the platform and starts it again on the same address and
+// data: what viewers and the studio see when the platform's process restarts.
+func (p *platformUnderTest) restart() {
+	p.t.Helper()
+	if err := p.srv.Close(); err != nil {
+		p.t.Fatalf("platform close: %v", err)
+	}
+	u, err := url.Parse(p.url)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	// The port was just released; another process could take it, so retry briefly.
+	var last error
+	for range 50 {
+		srv, err := server.New(server.Config{Addr: u.Host, DataDir: p.dir, StudioToken: p.token, AuditDelay: 200 * time.Millisecond, Logf: p.t.Logf})
+		if err == nil {
+			if err = srv.Start(); err == nil {
+				p.srv = srv
+				return
+			}
+			srv.Close()
+		}
+		last = err
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.t.Fatalf("platform restart on %s: %v", u.Host, last)
 }
 
 // studio is the studio's side of the platform, through platform.Client as

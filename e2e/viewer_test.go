@@ -236,6 +236,27 @@ func TestViewerPage(t *testing.T) {
 		t.Logf("screenshot of the viewer page: %s", abs)
 	}
 
+	// Commenting too fast: the page shows the platform's message and keeps the text.
+	alice.waitFor("earlier messages to go", `document.getElementById("toast").hidden`, eventDeadline, pageState)
+	limited := false
+	for i := range 8 {
+		text := fmt.Sprintf("第%d条 快速评论", i+1)
+		alice.do(chromedp.SendKeys(chromedp.ID("comment-input"), text), chromedp.Click(chromedp.ID("send")))
+		alice.waitFor("the comment to be sent or refused", `document.getElementById("comment-input").value === "" || document.getElementById("toast").innerText.includes("发送失败")`, eventDeadline, pageState)
+		if mustEval[bool](alice, `!document.getElementById("toast").hidden && document.getElementById("toast").innerText.includes("发送失败")`) {
+			limited = true
+			if kept := mustEval[string](alice, `document.getElementById("comment-input").value`); kept != text {
+				t.Errorf("the refused comment's text is %q in the input, want %q kept", kept, text)
+			}
+			break
+		}
+	}
+	if !limited {
+		t.Error("eight comments in a row were all accepted; want the rate limit's message on the page")
+	} else {
+		t.Logf("rate limit on the page: %s", mustEval[string](alice, `document.getElementById("toast").innerText`))
+	}
+
 	// Ending the show: both pages say so.
 	st.end(show.ID)
 	for _, v := range []*tab{alice, bob} {
