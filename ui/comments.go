@@ -38,13 +38,16 @@ type commentsPanel struct {
 	onAirID  string
 	dropped  int
 	counters app.Counters
-	// echoes counts replies this window sent and already shows, so that the
-	// platform's copy of the same reply is not listed twice.
-	echoes map[string]int
+	// A reply this window sends comes back twice: as the call's answer and
+	// as the platform's event, in either order. sending counts replies in
+	// flight, early counts events that beat their call's answer, and echoes
+	// counts answers whose event is still to come; each copy is listed once.
+	sending, early, echoes map[string]int
 }
 
 func newCommentsPanel(w *studioWindow) *commentsPanel {
-	p := &commentsPanel{w: w, log: newCommentLog(maxComments), echoes: map[string]int{}}
+	p := &commentsPanel{w: w, log: newCommentLog(maxComments),
+		sending: map[string]int{}, early: map[string]int{}, echoes: map[string]int{}}
 	p.online = widget.NewLabel("")
 	p.likes = widget.NewLabel("")
 	p.orders = widget.NewLabel("")
@@ -132,7 +135,7 @@ func (p *commentsPanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		if to == "" {
 			to = lang.L("viewer")
 		}
-		it.name.SetText("↳ " + fmt.Sprintf(lang.L("to %s"), to))
+		it.name.SetText(fmt.Sprintf(lang.L("to %s"), to))
 		it.text.SetText(r.reply.Text)
 		if r.reply.Private {
 			it.icon.SetResource(theme.VisibilityOffIcon())
@@ -224,19 +227,27 @@ func (p *commentsPanel) sendReply(private bool) {
 		return
 	}
 	c := p.sel
+	r := app.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID}
+	k := echoKey(r)
+	p.sending[k]++
 	p.replyPublic.Disable()
 	p.replyPrivate.Disable()
 	p.w.async(func(ctx context.Context) error {
 		return p.w.studio.Reply(ctx, c, text, private)
 	}, func(err error) {
 		p.updateActions()
+		decr(p.sending, k)
 		if err != nil {
 			p.w.fail(lang.L("The reply was not sent"), err)
 			return
 		}
-		p.entry.SetText("")
-		r := app.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID}
-		p.echoes[echoKey(r)]++
+		if p.entry.Text == text {
+			p.entry.SetText("")
+		}
+		if decr(p.early, k) {
+			return // the platform's copy is listed already
+		}
+		p.echoes[k]++
 		p.log.AddReply(r, time.Now())
 		p.refresh()
 	})
@@ -296,14 +307,25 @@ func (p *commentsPanel) moderate(action string) {
 func (p *commentsPanel) addComment(c app.Comment) bool { return p.log.AddComment(c) }
 
 func (p *commentsPanel) addReply(r app.Reply, at time.Time) {
-	if k := echoKey(r); p.echoes[k] > 0 {
-		p.echoes[k]--
-		if p.echoes[k] == 0 {
-			delete(p.echoes, k)
-		}
+	k := echoKey(r)
+	if decr(p.echoes, k) {
 		return
 	}
+	if p.sending[k] > p.early[k] {
+		p.early[k]++
+	}
 	p.log.AddReply(r, at)
+}
+
+// decr takes one from m[k] and reports whether there was one.
+func decr(m map[string]int, k string) bool {
+	if m[k] <= 0 {
+		return false
+	}
+	if m[k]--; m[k] == 0 {
+		delete(m, k)
+	}
+	return true
 }
 
 func (p *commentsPanel) setCounters(c app.Counters) {

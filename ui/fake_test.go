@@ -39,6 +39,9 @@ type fakeStudio struct {
 	countdown time.Duration
 	cancelled chan struct{}
 	previews  atomic.Int64
+	// echoFirst makes Reply send the platform's copy of the reply before it
+	// returns, as a fast event stream does.
+	echoFirst bool
 }
 
 func newFakeStudio() *fakeStudio {
@@ -236,8 +239,14 @@ func (f *fakeStudio) ViewerURL() string {
 }
 func (f *fakeStudio) Reply(_ context.Context, c app.Comment, text string, private bool) error {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.replies = append(f.replies, app.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID})
+	r := app.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID}
+	f.replies = append(f.replies, r)
+	echo := f.echoFirst
+	f.mu.Unlock()
+	if echo {
+		f.events <- app.ReplySent{Reply: r}
+		time.Sleep(150 * time.Millisecond) // the event is on screen before the answer
+	}
 	return nil
 }
 func (f *fakeStudio) Moderate(_ context.Context, viewerID, action string) error {

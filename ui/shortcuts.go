@@ -15,6 +15,7 @@ var (
 	keyNext    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	keyNewShow = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	keySetting = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	keyQuit    = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 type action struct {
@@ -43,7 +44,12 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 		return it
 	}
 	acts := w.actions()
-	show := fyne.NewMenu(lang.L("Show"), item(acts[0]), fyne.NewMenuItemSeparator(), item(acts[1]), item(acts[2]), item(acts[3]))
+	// Quit closes the window the normal way, so the studio shuts down cleanly.
+	quit := fyne.NewMenuItem(lang.L("Quit"), w.win.Close)
+	quit.Shortcut = keyQuit
+	quit.IsQuit = true
+	show := fyne.NewMenu(lang.L("Show"), item(acts[0]), fyne.NewMenuItemSeparator(), item(acts[1]), item(acts[2]), item(acts[3]),
+		fyne.NewMenuItemSeparator(), quit)
 	studio := fyne.NewMenu(lang.L("Studio"), item(acts[4]), item(acts[5]),
 		fyne.NewMenuItem(lang.L("Product window"), w.openProducts),
 		fyne.NewMenuItemSeparator(), item(acts[6]))

@@ -161,6 +161,9 @@ func (w *studioWindow) apply(b *batch) {
 		case app.Counters:
 			w.comments.setCounters(e)
 		case app.ShowStateChanged:
+			if e.CountdownLeft == 0 && e.Show.State != w.show.current.State {
+				w.notify("") // a refusal of the last state no longer applies
+			}
 			w.show.stateChanged(e)
 			w.preview.setCountdown(e.CountdownLeft)
 			w.preview.setState(e.Show.State)
@@ -219,5 +222,16 @@ func (w *studioWindow) apply(b *batch) {
 	}
 	for _, f := range b.done {
 		f()
+	}
+	// Notices fade so a stale one does not read as news; errors stay longer.
+	if !w.lastNotice.IsZero() {
+		keep := 10 * time.Second
+		if w.status.Importance == widget.DangerImportance {
+			keep = 30 * time.Second
+		}
+		if time.Since(w.lastNotice) > keep {
+			w.status.SetText("")
+			w.lastNotice = time.Time{}
+		}
 	}
 }

@@ -94,6 +94,19 @@ func TestCommentsPublicAndPrivateReply(t *testing.T) {
 		t.Errorf("%d rows after the echoes, want 5", p.log.Len())
 	}
 
+	// The platform's copy may also arrive before the call returns.
+	fs.mu.Lock()
+	fs.echoFirst = true
+	fs.mu.Unlock()
+	test.Type(p.entry, "下午三点补货")
+	test.Tap(p.replyPublic)
+	h.waitFor("the fast echo", func() bool { return p.log.Len() >= 6 })
+	h.waitFor("the answer", func() bool { return p.entry.Text == "" })
+	h.settle(100 * time.Millisecond)
+	if p.log.Len() != 6 {
+		t.Errorf("%d rows after a reply whose event came first, want 6", p.log.Len())
+	}
+
 	// On stream and down again; mute and block reach the studio.
 	p.list.Select(0)
 	test.Tap(p.onAir)
