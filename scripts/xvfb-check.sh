@@ -29,6 +29,7 @@ cleanup() {
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
+[ -n "${KEEP_LOG:-}" ] && trap 'cp "$WORK/app.log" "$KEEP_LOG" 2>/dev/null; cleanup' EXIT
 fail() {
 	echo "xvfb-check: FAIL: $*"
 	echo "--- studio log"
@@ -155,7 +156,7 @@ if [ -n "$SCREENSHOT" ]; then
 fi
 
 # 4. Ctrl+Q: the window closes and the studio shuts down.
-xdotool key --window "$WIN" ctrl+q
+xdotool key --window "$WIN" ctrl+q || fail "the window was gone before Ctrl+Q"
 for _ in $(seq 100); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$APP_PID" 2>/dev/null; then fail "the studio did not exit after Ctrl+Q"; fi
 wait "$APP_PID" && RC=0 || RC=$?

@@ -52,6 +52,9 @@ type studioWindow struct {
 
 	firstFrame bool
 	lastNotice time.Time
+	// preview rate over the last trace period
+	traceFrames int
+	traceSince  time.Time
 }
 
 func newStudioWindow(cfg windowConfig) *studioWindow {
@@ -210,6 +213,13 @@ func (w *studioWindow) apply(b *batch) {
 	}
 	if b.frame != nil {
 		w.preview.setFrame(b.frame)
+		w.traceFrames++
+		if since := time.Since(w.traceSince); since >= 5*time.Second {
+			if !w.traceSince.IsZero() {
+				w.cfg.Trace("preview: %.1f frames/s shown", float64(w.traceFrames)/since.Seconds())
+			}
+			w.traceFrames, w.traceSince = 0, time.Now()
+		}
 		if !w.firstFrame {
 			w.firstFrame = true
 			if w.cfg.OnFirstFrame != nil {
