@@ -7,7 +7,7 @@ BIN     := bin/showcaster
 # a CJK font, imagemagick for screenshots, ffmpeg for the CPU comparison.
 DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
 	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
-	chromium fonts-wqy-microhei imagemagick ffmpeg
+	chromium fonts-wqy-microhei imagemagick ffmpeg curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/...
 
@@ -34,6 +34,7 @@ vet:
 test: vet build
 	$(GO) test -tags $(TAGS) -race -count=1 -timeout 15m $(ENGINE_PKGS)
 	$(GO) test -tags $(TAGS) -count=1 -timeout 20m $$($(GO) list -tags $(TAGS) ./... | grep -v -E '/(internal|capture|scene|encode|publish)(/|$$)')
+	scripts/xvfb-check.sh $(BIN)
 
 bench: build
 	scripts/bench.sh

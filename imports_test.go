@@ -29,6 +29,11 @@ func TestImportRules(t *testing.T) {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
 				return err
 			}
+			// Engine tests may borrow sources from a neighbour to make media;
+			// the window's tests are held to the window's rules.
+			if r.dir != "ui" && strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
 			f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
 			if err != nil {
 				return err

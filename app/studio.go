@@ -67,13 +67,15 @@ type Studio struct {
 	sub        *platform.Subscription
 	subCancel  context.CancelFunc
 	counters   Counters
-	mainKind   SourceKind
-	mainID     string
-	layout     Layout
-	micMuted   bool
-	comment    bool // a comment is on air
-	devices    []Device
-	closed     bool
+	// privateThreads are the viewers the studio has answered privately.
+	privateThreads map[string]bool
+	mainKind       SourceKind
+	mainID         string
+	layout         Layout
+	micMuted       bool
+	comment        bool // a comment is on air
+	devices        []Device
+	closed         bool
 }
 
 // NewStudio opens the catalogue and finds the fonts; Start brings up the rest.
@@ -132,6 +134,7 @@ func (s *Studio) Start(ctx context.Context) error {
 	s.desk = desk
 	if ch, err := NewChimer(ChimerConfig{Clock: s.clk, Logf: s.cfg.Logf}); err != nil {
 		s.cfg.Logf("chimes off: %v", err)
+		s.emit(Notice{Text: err.Error()})
 	} else {
 		s.chimer = ch
 	}
@@ -599,6 +602,7 @@ func (s *Studio) SelectShow(ctx context.Context, id string) error {
 	s.mu.Lock()
 	s.show, s.hasShow = sh, true
 	s.counters = Counters{}
+	s.privateThreads = map[string]bool{}
 	s.mu.Unlock()
 	if s.desk != nil {
 		if err := s.desk.Load(id); err != nil {
@@ -937,9 +941,22 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 	case platform.EventComment:
 		if ev.Comment != nil {
 			s.emit(CommentReceived{Comment: *ev.Comment})
+			s.mu.Lock()
+			private := s.privateThreads[ev.Comment.Viewer.ID]
+			s.mu.Unlock()
+			if private {
+				s.chime(ChimePrivate, ev.At)
+			}
 		}
 	case platform.EventReply:
 		if ev.Reply != nil {
+			if ev.Reply.Private && ev.Reply.ViewerID != "" {
+				// Once answered privately, the viewer's next words are a
+				// private conversation the host wants to hear about.
+				s.mu.Lock()
+				s.privateThreads[ev.Reply.ViewerID] = true
+				s.mu.Unlock()
+			}
 			s.emit(ReplySent{Reply: *ev.Reply})
 		}
 	case platform.EventLike:
