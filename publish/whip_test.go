@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,7 +68,7 @@ func (p *program) wire(cfg WHIPConfig) WHIPConfig {
 	return cfg
 }
 
-func (p *program) run(out Output) {
+func (p *program) run(outs ...Output) {
 	cfg := p.video.Config()
 	frames := make([]*image.YCbCr, 15)
 	for i := range frames {
@@ -97,7 +98,9 @@ func (p *program) run(out Output) {
 			if err != nil {
 				return
 			}
-			out.WriteVideo(pkt)
+			for _, out := range outs {
+				out.WriteVideo(pkt)
+			}
 		}
 	}()
 	go func() {
@@ -120,7 +123,9 @@ func (p *program) run(out Output) {
 				return
 			}
 			for _, pk := range pkts {
-				out.WriteAudio(pk)
+				for _, out := range outs {
+					out.WriteAudio(pk)
+				}
 			}
 		}
 	}()
@@ -258,7 +263,14 @@ func TestWHIPReconnectsWhenServerGoesAway(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	prog.run(w)
+	// A recording runs beside the WHIP output, as in the studio.
+	recPath := filepath.Join(t.TempDir(), "show.mkv")
+	rec, err := NewRecorder(RecorderConfig{Path: recPath, Width: 320, Height: 240})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	prog.run(w, rec)
 	first := srv.session(0)
 	eventually(t, "video on the first session", 20*time.Second, func() bool { return first.accessUnits.Load() >= 30 })
 
@@ -321,6 +333,22 @@ func TestWHIPReconnectsWhenServerGoesAway(t *testing.T) {
 	}
 	if w.Close() != nil || !srv.deleted(second.id) {
 		t.Fatal("the new session was not DELETEd on stop")
+	}
+
+	// The recording went on through the reconnect: no frame missing.
+	prog.halt()
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, tracks := readMKV(t, recPath)
+	video := tracks[0]
+	for i := 1; i < len(video); i++ {
+		if d := video[i].ms - video[i-1].ms; d > 40 {
+			t.Fatalf("recording has a %d ms gap at block %d", d, i)
+		}
+	}
+	if rs := rec.Stats(); rs.FramesDropped != 0 || uint64(len(video)) != rs.FramesSent {
+		t.Fatalf("recorder stats %+v, %d blocks", rs, len(video))
 	}
 }
 
