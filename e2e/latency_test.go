@@ -13,15 +13,17 @@ import (
 )
 
 var (
-	latencyRun    = flag.Bool("latency", false, "run TestGlassToGlass: the long glass-to-glass latency measurement")
+	latencyRun    = flag.Bool("latency", false, "run TestGlassToGlass: the long glass-to-glass latency measurement (or SHOWCASTER_LATENCY=1)")
 	latencyWindow = flag.Duration("latency.window", 30*time.Second, "how long TestGlassToGlass measures")
 	latencyOut    = flag.String("latency.out", "", "write TestGlassToGlass's figures as JSON to this file")
+	latencyAudio  = flag.Bool("latency.audio", true, "play the sound too, as viewers do (false: the picture alone, ?audio=0)")
 )
 
 // latencyFigures summarise one measurement, in milliseconds.
 type latencyFigures struct {
 	Window      string  `json:"window"`
 	Size        string  `json:"size"`
+	Audio       bool    `json:"audio"`
 	Samples     int     `json:"samples"`
 	Misses      int     `json:"misses"`
 	FPS         float64 `json:"decoded_fps"`
@@ -52,8 +54,8 @@ func percentile(sorted []float64, p float64) float64 {
 //
 //	go test ./e2e -run TestGlassToGlass -v -timeout 10m -args -latency
 func TestGlassToGlass(t *testing.T) {
-	if !*latencyRun {
-		t.Skip("the latency measurement is long: run it with -args -latency (see docs/benchmarks-platform.md)")
+	if !*latencyRun && os.Getenv("SHOWCASTER_LATENCY") == "" {
+		t.Skip("the latency measurement is long: run it with -args -latency or SHOWCASTER_LATENCY=1 (see docs/benchmarks-platform.md)")
 	}
 	b := newBrowser(t)
 	p := startPlatform(t)
@@ -68,6 +70,9 @@ func TestGlassToGlass(t *testing.T) {
 	}
 	q := u.Query()
 	q.Set("measure", "1")
+	if !*latencyAudio {
+		q.Set("audio", "0")
+	}
 	u.RawQuery = q.Encode()
 	tb := b.newTab("latency")
 	tb.navigate(u.String())
@@ -114,6 +119,7 @@ func TestGlassToGlass(t *testing.T) {
 	f := latencyFigures{
 		Window:      elapsed.Round(time.Second).String(),
 		Size:        "1280x720@30",
+		Audio:       *latencyAudio,
 		Samples:     len(win),
 		Misses:      after.Misses - before.Misses,
 		FPS:         float64(framesAfter-framesBefore) / elapsed.Seconds(),

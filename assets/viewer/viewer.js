@@ -9,6 +9,9 @@
   const showID = decodeURIComponent((location.pathname.match(/\/watch\/([^/]+)/) || [])[1] || params.get("show") || "");
   const trialKey = params.get("key") || "";
   const measure = params.get("measure") === "1";
+  // audio=0 plays the picture alone: no sound track to fetch, and no lip sync
+  // holding the picture back to the sound's jitter buffer.
+  const withAudio = params.get("audio") !== "0";
 
   const MAX_COMMENTS = 200;
   const MAX_COMMENT_CHARS = 200;
@@ -135,7 +138,7 @@
     ui.stateDetail.textContent = detail;
     ui.liveBadge.hidden = !(show.playing && show.state === "live");
     ui.trialBadge.hidden = !(show.state === "trial" && trialKey);
-    ui.unmute.hidden = !show.playing || !ui.video.muted;
+    ui.unmute.hidden = !show.playing || !ui.video.muted || !withAudio;
   }
 
   function setShowState(state) {
@@ -539,7 +542,7 @@
       this.pc = pc;
       const stream = new MediaStream();
       pc.addTransceiver("video", { direction: "recvonly" });
-      pc.addTransceiver("audio", { direction: "recvonly" });
+      if (withAudio) pc.addTransceiver("audio", { direction: "recvonly" });
       pc.ontrack = (e) => {
         stream.addTrack(e.track);
         if (ui.video.srcObject !== stream) ui.video.srcObject = stream;
