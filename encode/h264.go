@@ -91,7 +91,8 @@ func (c H264Config) withDefaults() (H264Config, x264.Preset, error) {
 }
 
 // H264 encodes I420 frames with x264: zerolatency, no B-frames, Annex B output
-// with SPS/PPS repeated before every IDR. Encode is meant for one goroutine;
+// with SPS/PPS repeated before every IDR. (Only x264: mediadevices' x264 and
+// openh264 packages export clashing C symbols and cannot share a binary.) Encode is meant for one goroutine;
 // SetBitrate and ForceKeyframe may be called from any goroutine at any time,
 // even after Close, and never wait for an encode in progress.
 type H264 struct {
