@@ -114,7 +114,11 @@
   // renderState picks the one message the middle card shows.
   function renderState() {
     let title = "", detail = "", mode;
-    if (show.state === "ended") {
+    if (show.state === "not_found") {
+      mode = "not-found";
+      title = "找不到这场直播 / Show not found";
+      detail = "请检查链接 / Please check the link";
+    } else if (show.state === "ended") {
       mode = "ended";
       title = "直播已结束 / The show has ended";
       detail = "感谢观看 / Thanks for watching";
@@ -157,8 +161,10 @@
   async function loadPublic() {
     const res = await fetch(withKey(apiPath("/public")), { credentials: "same-origin" });
     if (res.status === 404) {
-      show.state = show.state || "not_found";
-      show.whepError = await errorMessage(res);
+      if (!show.state) {
+        show.state = "not_found";
+        player.stop();
+      }
       renderState();
       return null;
     }
