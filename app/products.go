@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +31,17 @@ const (
 	OverlayBulletin    = "bulletin"
 	zProductCard       = 100
 	zBulletin          = 110
+)
+
+// Corner is where the product card sits; the UI picks one without
+// importing the overlay package.
+type Corner = overlay.Corner
+
+const (
+	CornerTopLeft     = overlay.TopLeft
+	CornerTopRight    = overlay.TopRight
+	CornerBottomLeft  = overlay.BottomLeft
+	CornerBottomRight = overlay.BottomRight
 )
 
 // OverlayTarget is the part of the program compositor the desk draws on
@@ -71,7 +83,7 @@ type ProductDeskConfig struct {
 	Program OverlayTarget
 	// Platform pins products and posts bulletins; nil keeps them local.
 	Platform Pinner
-	// Renderer draws the overlays (fonts found once by the caller).
+	// Renderer draws the overlays; nil finds a Chinese-capable system font.
 	Renderer *overlay.Renderer
 	// Canvas is the program size; default 1280×720.
 	Canvas image.Point
@@ -150,7 +162,11 @@ func NewProductDesk(cfg ProductDeskConfig) (*ProductDesk, error) {
 		return nil, fmt.Errorf("product desk: no store given")
 	}
 	if cfg.Renderer == nil {
-		return nil, fmt.Errorf("product desk: no overlay renderer given")
+		fonts, err := overlay.NewFonts(overlay.FontConfig{})
+		if err != nil {
+			return nil, fmt.Errorf("product desk: %w", err)
+		}
+		cfg.Renderer = overlay.NewRenderer(fonts)
 	}
 	cfg = cfg.withDefaults()
 	d := &ProductDesk{cfg: cfg, corner: cfg.Corner, canvas: cfg.Canvas, images: map[string]image.Image{}}
@@ -481,6 +497,60 @@ func (d *ProductDesk) CardImage(id string) (*image.RGBA, error) {
 		return nil, fmt.Errorf("card %q: %w", id, ErrProductUnknown)
 	}
 	return d.cfg.Renderer.ProductCard(d.cardLocked(d.products[i]), d.canvas.X, d.canvas.Y), nil
+}
+
+// PrompterPage lays text out for the teleprompter: light text on black,
+// wrapped to width pixels with size-pixel characters, one page as tall as the
+// text needs. Lines starting with "# " are headings (a product's title) in
+// yellow. mirror flips the page left to right for a beam-splitter glass.
+func (d *ProductDesk) PrompterPage(text string, width int, size float64, mirror bool) *image.RGBA {
+	width = max(width, 64)
+	size = max(size, 8)
+	fonts := d.cfg.Renderer.Fonts()
+	body, head := fonts.Face(size, false), fonts.Face(size, true)
+	margin := size * 0.8
+	lineH := size * 1.45
+	type line struct {
+		text    string
+		heading bool
+	}
+	var lines []line
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		heading := strings.HasPrefix(para, "# ")
+		f := body
+		if heading {
+			para, f = strings.TrimPrefix(para, "# "), head
+		}
+		for _, l := range f.Wrap(para, float64(width)-2*margin, 0) {
+			lines = append(lines, line{l, heading})
+		}
+	}
+	h := int(margin*2 + lineH*float64(len(lines)))
+	page := image.NewRGBA(image.Rect(0, 0, width, max(h, 1)))
+	for i := 3; i < len(page.Pix); i += 4 {
+		page.Pix[i] = 255 // opaque black
+	}
+	y := margin
+	for _, l := range lines {
+		f, c := body, color.RGBA{240, 240, 240, 255}
+		if l.heading {
+			f, c = head, color.RGBA{255, 214, 10, 255}
+		}
+		f.Draw(page, margin, y+f.CapTop()+(lineH-size)/2, l.text, c)
+		y += lineH
+	}
+	if mirror {
+		for row := 0; row < page.Rect.Dy(); row++ {
+			px := page.Pix[row*page.Stride : row*page.Stride+4*width]
+			for a, b := 0, width-1; a < b; a, b = a+1, b-1 {
+				pa, pb := px[4*a:4*a+4], px[4*b:4*b+4]
+				for k := 0; k < 4; k++ {
+					pa[k], pb[k] = pb[k], pa[k]
+				}
+			}
+		}
+	}
+	return page
 }
 
 // --- program overlays -----------------------------------------------------

@@ -1,0 +1,170 @@
+package ui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+	"showcaster/app/store"
+)
+
+const uiTestFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+
+// deskFixture is a desk over a fresh store with three products in show s1,
+// in the order 围巾 (3), 睡衣 (1), 保温杯 (2). It draws on no program: the
+// window's flow is what these tests check.
+func deskFixture(t *testing.T) (*app.ProductDesk, *store.Store, []string) {
+	t.Helper()
+	if _, err := os.Stat(uiTestFont); err != nil {
+		t.Skip("install fonts-wqy-microhei (make deps)")
+	}
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var ids []string
+	for i, title := range []string{"真丝睡衣", "保温杯", "羊毛围巾"} {
+		p := store.Product{Script: "家人们看过来，" + title + "今天只要一口价！\n第二段话术"}
+		p.LinkNo, p.Title, p.PriceCents, p.OriginalPriceCents, p.Stock = i+1, title, int64(9900*(i+1)), int64(19900*(i+1)), 100
+		p.SellingPoints = []string{"亲肤", "包邮"}
+		p, err := st.UpsertProduct(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	order := []string{ids[2], ids[0], ids[1]}
+	if err := st.SetShowProducts("s1", order); err != nil {
+		t.Fatal(err)
+	}
+	st.SetShowNotes("s1", "开场：欢迎新朋友")
+	desk, err := app.NewProductDesk(app.ProductDeskConfig{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(desk.Close)
+	if err := desk.Load("s1"); err != nil {
+		t.Fatal(err)
+	}
+	return desk, st, order
+}
+
+func TestProductWindowExplainNextSoldOut(t *testing.T) {
+	a := test.NewTempApp(t)
+	desk, st, order := deskFixture(t)
+	w := newProductWindow(a, desk)
+	defer w.win.Close()
+
+	if len(w.list.Objects) != 3 || !strings.Contains(w.rows[order[0]].title.Text, "羊毛围巾") {
+		t.Fatalf("rows: %d, first %q", len(w.list.Objects), w.rows[order[0]].title.Text)
+	}
+	if !w.takeDown.Disabled() {
+		t.Error("take down is possible with nothing on air")
+	}
+
+	// Explain now on the second row.
+	test.Tap(w.rows[order[1]].explain)
+	if desk.OnAir() != order[1] {
+		t.Fatalf("on air %q; want %q", desk.OnAir(), order[1])
+	}
+	if got := w.rows[order[1]].state.Text; got != "Explaining" {
+		t.Errorf("explained row says %q", got)
+	}
+	if !strings.Contains(w.onAirLabel.Text, "真丝睡衣") {
+		t.Errorf("header %q", w.onAirLabel.Text)
+	}
+
+	// Next goes to the third; previous twice reaches the first, then says it is the first.
+	test.Tap(w.next)
+	if desk.OnAir() != order[2] || w.rows[order[1]].state.Text != "" || w.rows[order[2]].state.Text != "Explaining" {
+		t.Fatalf("after next: on air %q, rows %q %q", desk.OnAir(), w.rows[order[1]].state.Text, w.rows[order[2]].state.Text)
+	}
+	test.Tap(w.prev)
+	test.Tap(w.prev)
+	if desk.OnAir() != order[0] {
+		t.Fatalf("after previous twice: %q", desk.OnAir())
+	}
+	test.Tap(w.prev)
+	if !strings.Contains(w.status.Text, "first product") {
+		t.Errorf("previous at the top says %q", w.status.Text)
+	}
+
+	// Sold out on the product on air.
+	tapCheck(w.rows[order[0]].soldOut)
+	if p, _ := st.Product(order[0]); !p.SoldOut {
+		t.Fatal("sold out not stored")
+	}
+	if got := w.rows[order[0]].state.Text; got != "Explaining · sold out" {
+		t.Errorf("sold-out row on air says %q", got)
+	}
+	tapCheck(w.rows[order[0]].soldOut)
+	if p, _ := st.Product(order[0]); p.SoldOut {
+		t.Fatal("back in stock not stored")
+	}
+
+	test.Tap(w.takeDown)
+	if desk.OnAir() != "" || !strings.Contains(w.onAirLabel.Text, "Nothing") {
+		t.Fatalf("after take down: %q, %q", desk.OnAir(), w.onAirLabel.Text)
+	}
+}
+
+func TestProductWindowEditsAndBulletin(t *testing.T) {
+	a := test.NewTempApp(t)
+	desk, st, order := deskFixture(t)
+	w := newProductWindow(a, desk)
+	defer w.win.Close()
+
+	test.Tap(w.rows[order[0]].explain)
+	test.Tap(w.rows[order[0]].edit)
+	if w.price.Text != "297.00" || w.save.Disabled() {
+		t.Fatalf("editor price %q, save disabled %v", w.price.Text, w.save.Disabled())
+	}
+	w.price.SetText("¥199.9")
+	w.coupon.SetText("满299减30")
+	w.stock.SetText("12")
+	test.Tap(w.save)
+	p, _ := st.Product(order[0])
+	if p.PriceCents != 19990 || p.Coupon != "满299减30" || p.Stock != 12 {
+		t.Fatalf("stored %+v; status %q", p, w.status.Text)
+	}
+	if got := w.rows[order[0]].price.Text; !strings.Contains(got, "¥199.90") || !strings.Contains(got, "满299减30") {
+		t.Errorf("row shows %q", got)
+	}
+	w.price.SetText("abc")
+	test.Tap(w.save)
+	if !strings.Contains(w.status.Text, "write it like 99.00") {
+		t.Errorf("bad price says %q", w.status.Text)
+	}
+
+	test.Type(w.bulletin, "拍3号链接 立减20元")
+	test.Tap(w.postBulletin)
+	if desk.Bulletin() != "拍3号链接 立减20元" || w.bulletin.Text != "" || !strings.Contains(w.bulletinOn.Text, "立减20元") {
+		t.Fatalf("bulletin %q, entry %q, label %q", desk.Bulletin(), w.bulletin.Text, w.bulletinOn.Text)
+	}
+	test.Tap(w.clearBulletin)
+	if desk.Bulletin() != "" {
+		t.Fatalf("bulletin still %q", desk.Bulletin())
+	}
+
+	// Move the last product up to second.
+	test.Tap(w.rows[order[2]].up)
+	got := desk.Products()
+	if got[1].ID != order[2] || got[2].ID != order[1] {
+		t.Fatalf("after move up: %s %s %s", got[0].Title, got[1].Title, got[2].Title)
+	}
+	if !w.rows[got[0].ID].up.Disabled() || !w.rows[got[2].ID].down.Disabled() {
+		t.Error("the ends of the list can still move past them")
+	}
+}
+
+// tapCheck taps a check box in the middle, where its box is: a check in a
+// tall row only answers taps level with its box.
+func tapCheck(c *widget.Check) {
+	test.TapAt(c, fyne.NewPos(c.MinSize().Height/2, c.Size().Height/2))
+}

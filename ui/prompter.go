@@ -1,0 +1,280 @@
+package ui
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"showcaster/app"
+	"showcaster/app/store"
+)
+
+// prompterWindow is the host's teleprompter: the script of the product being
+// explained in large text, scrolling on its own at a chosen speed, with
+// pause, mirror mode for a beam-splitter glass, and a font size. It is a
+// window of its own (it can sit on the preview monitor); it never goes on air.
+type prompterWindow struct {
+	win  fyne.Window
+	desk *app.ProductDesk
+	view *prompterView
+
+	speed  *widget.Slider // pixels (Fyne units) a second
+	size   *widget.Slider
+	pause  *widget.Button
+	mirror *widget.Check
+	follow *widget.Check
+	title  *widget.Label
+
+	paused bool
+	anim   *fyne.Animation
+	last   time.Time
+	// shown is the product whose card is on the page ("" for the overview).
+	shown string
+}
+
+func newPrompterWindow(a fyne.App, desk *app.ProductDesk) *prompterWindow {
+	p := &prompterWindow{desk: desk}
+	p.win = a.NewWindow(lang.L("Showcaster · Prompter"))
+	p.view = newPrompterView(desk)
+
+	p.speed = widget.NewSlider(0, 200)
+	p.speed.Step = 5
+	p.speed.SetValue(40)
+	p.size = widget.NewSlider(24, 120)
+	p.size.Step = 4
+	p.size.SetValue(56)
+	p.size.OnChanged = func(v float64) { p.view.setSize(float32(v)) }
+	p.view.setSize(56)
+	p.pause = widget.NewButtonWithIcon(lang.L("Pause"), theme.MediaPauseIcon(), p.togglePause)
+	p.mirror = widget.NewCheck(lang.L("Mirror"), func(on bool) { p.view.setMirror(on) })
+	p.follow = widget.NewCheck(lang.L("Follow the product on air"), nil)
+	p.follow.SetChecked(true)
+	p.follow.OnChanged = func(on bool) {
+		if on {
+			p.load(true)
+		}
+	}
+	restart := widget.NewButtonWithIcon(lang.L("From the top"), theme.MediaSkipPreviousIcon(), func() { p.view.scrollTo(0) })
+	p.title = widget.NewLabel("")
+	p.title.Truncation = fyne.TextTruncateEllipsis
+
+	controls := container.NewHBox(p.pause, restart,
+		widget.NewLabel(lang.L("Speed")), container.NewGridWrap(fyne.NewSize(140, 36), p.speed),
+		widget.NewLabel(lang.L("Size")), container.NewGridWrap(fyne.NewSize(140, 36), p.size),
+		p.mirror, p.follow)
+	p.title.TextStyle.Bold = true
+	p.win.SetContent(container.NewBorder(container.NewVBox(container.NewHScroll(controls), p.title), nil, nil, nil, p.view))
+	p.win.Resize(fyne.NewSize(1100, 700))
+
+	// The animation ticks on the UI thread at the display's rate: scrolling
+	// needs no goroutine and no crossing of its own.
+	p.anim = fyne.NewAnimation(time.Second, func(float32) { p.tick(time.Now()) })
+	p.anim.RepeatCount = fyne.AnimationRepeatForever
+	p.anim.Curve = fyne.AnimationLinear
+	p.win.SetOnClosed(p.anim.Stop)
+	p.load(true)
+	return p
+}
+
+// Show opens the window and starts scrolling.
+func (p *prompterWindow) show() {
+	p.win.Show()
+	p.last = time.Time{}
+	p.anim.Start()
+}
+
+func (p *prompterWindow) tick(now time.Time) {
+	if !p.last.IsZero() {
+		p.step(now.Sub(p.last))
+	}
+	p.last = now
+}
+
+// step scrolls by speed × dt unless paused.
+func (p *prompterWindow) step(dt time.Duration) {
+	if p.paused || dt <= 0 {
+		return
+	}
+	// A long gap (window hidden, machine busy) is not a reason to jump.
+	dt = min(dt, 100*time.Millisecond)
+	p.view.scrollBy(float32(p.speed.Value * dt.Seconds()))
+}
+
+func (p *prompterWindow) togglePause() {
+	p.paused = !p.paused
+	if p.paused {
+		p.pause.SetText(lang.L("Play"))
+		p.pause.SetIcon(theme.MediaPlayIcon())
+	} else {
+		p.pause.SetText(lang.L("Pause"))
+		p.pause.SetIcon(theme.MediaPauseIcon())
+	}
+}
+
+// apply follows the desk: a new product on air brings its cue card to the
+// top; edits to scripts redraw in place. Runs on the UI thread.
+func (p *prompterWindow) apply(ev app.Event) {
+	switch ev.(type) {
+	case app.ProductOnAir:
+		if p.follow.Checked {
+			p.load(true)
+		}
+	case app.ProductsChanged:
+		p.load(false)
+	}
+}
+
+// load fetches the prompt board and sets the page; top scrolls back to the start.
+func (p *prompterWindow) load(top bool) {
+	board, err := p.desk.PromptBoard()
+	if err != nil {
+		p.title.SetText(err.Error())
+		return
+	}
+	onAir := ""
+	if p.follow.Checked {
+		onAir = p.desk.OnAir()
+	} else {
+		onAir = p.shown
+	}
+	text, title := prompterText(board, onAir)
+	p.shown = onAir
+	p.title.SetText(title)
+	p.view.setText(text)
+	if top {
+		p.view.scrollTo(0)
+	}
+}
+
+// prompterText is what the prompter shows: the on-air product's cue card,
+// then the show's notes; with nothing on air, the notes and every card in
+// running order.
+func prompterText(b store.PromptBoard, onAir string) (text, title string) {
+	var sb strings.Builder
+	card := func(c store.CueCard) {
+		fmt.Fprintf(&sb, "# %d号链接 %s\n", c.LinkNo, c.Title)
+		if s := strings.TrimSpace(c.Script); s != "" {
+			sb.WriteString(s + "\n")
+		}
+		for _, pt := range c.Points {
+			sb.WriteString("· " + pt + "\n")
+		}
+		sb.WriteString("\n")
+	}
+	for _, c := range b.Cards {
+		if c.ProductID == onAir {
+			card(c)
+			if n := strings.TrimSpace(b.Notes); n != "" {
+				sb.WriteString("# " + lang.L("Notes") + "\n" + n + "\n")
+			}
+			return sb.String(), fmt.Sprintf(lang.L("Explaining: link %d · %s"), c.LinkNo, c.Title)
+		}
+	}
+	if n := strings.TrimSpace(b.Notes); n != "" {
+		sb.WriteString("# " + lang.L("Notes") + "\n" + n + "\n\n")
+	}
+	for _, c := range b.Cards {
+		card(c)
+	}
+	return sb.String(), lang.L("The whole show")
+}
+
+// prompterView draws the prompt page (laid out by the desk in the studio's
+// Chinese font) and shows the part at the scroll offset. The page is laid out
+// once per text, width, size and mirror setting; scrolling only copies rows.
+type prompterView struct {
+	widget.BaseWidget
+	desk *app.ProductDesk
+
+	text   string
+	size   float32 // font size in Fyne units
+	mirror bool
+	offset float32 // Fyne units from the top
+
+	page    *image.RGBA
+	pageKey string
+	scale   float32 // pixels per Fyne unit when the page was made
+	raster  *canvas.Raster
+}
+
+func newPrompterView(desk *app.ProductDesk) *prompterView {
+	v := &prompterView{desk: desk, size: 56, scale: 1}
+	v.raster = canvas.NewRaster(v.draw)
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+func (v *prompterView) CreateRenderer() fyne.WidgetRenderer {
+	bg := canvas.NewRectangle(color.Black)
+	return &prompterRenderer{v: v, bg: bg}
+}
+
+func (v *prompterView) MinSize() fyne.Size { return fyne.NewSize(200, 150) }
+
+func (v *prompterView) setText(t string) {
+	if t != v.text {
+		v.text = t
+		v.raster.Refresh()
+	}
+}
+
+func (v *prompterView) setSize(s float32)  { v.size = s; v.raster.Refresh() }
+func (v *prompterView) setMirror(on bool)  { v.mirror = on; v.raster.Refresh() }
+func (v *prompterView) scrollTo(o float32) { v.offset = max(0, o); v.clamp(); v.raster.Refresh() }
+func (v *prompterView) scrollBy(d float32) { v.scrollTo(v.offset + d) }
+
+// clamp stops the scroll at the end of the text, a third of a screen up,
+// so the last line stays readable.
+func (v *prompterView) clamp() {
+	if v.page == nil || v.scale <= 0 {
+		return
+	}
+	end := float32(v.page.Rect.Dy())/v.scale - v.Size().Height/3
+	v.offset = min(v.offset, max(0, end))
+}
+
+// draw is the raster's generator, at the window's pixel size.
+func (v *prompterView) draw(w, h int) image.Image {
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Rect, image.Black, image.Point{}, draw.Src)
+	if w <= 0 || h <= 0 {
+		return dst
+	}
+	if ws := v.Size().Width; ws > 0 {
+		v.scale = float32(w) / ws
+	}
+	key := fmt.Sprintf("%d|%.1f|%t|%s", w, v.size*v.scale, v.mirror, v.text)
+	if key != v.pageKey {
+		v.page = v.desk.PrompterPage(v.text, w, float64(v.size*v.scale), v.mirror)
+		v.pageKey = key
+	}
+	off := int(v.offset * v.scale)
+	draw.Draw(dst, dst.Rect, v.page, image.Pt(0, off), draw.Src)
+	return dst
+}
+
+type prompterRenderer struct {
+	v  *prompterView
+	bg *canvas.Rectangle
+}
+
+func (r *prompterRenderer) Layout(s fyne.Size) {
+	r.bg.Resize(s)
+	r.v.raster.Resize(s)
+}
+func (r *prompterRenderer) MinSize() fyne.Size { return r.v.MinSize() }
+func (r *prompterRenderer) Refresh()           { r.v.raster.Refresh() }
+func (r *prompterRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.v.raster}
+}
+func (r *prompterRenderer) Destroy() {}
