@@ -478,7 +478,7 @@
   }
 
   function connectEvents() {
-    if (show.state === "ended" && events.connects > 0) return;
+    if (show.state === "not_found" || (show.state === "ended" && events.connects > 0)) return;
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     const url = proto + "//" + location.host + withKey(apiPath("/events?after=" + events.lastSeq));
     let ws;
@@ -752,14 +752,23 @@
 
   if (!showID) {
     show.state = "not_found";
-    ui.stateTitle.textContent = "找不到直播 / Show not found";
+    renderState();
     return;
   }
-  renderState();
-  loadPublic()
-    .catch((err) => { show.whepError = String(err.message || err); renderState(); })
-    .finally(() => {
-      connectEvents();
-      if (show.state !== "ended") player.kick();
+
+  // The page may open while the platform is unreachable: keep asking for the
+  // show's public view until it answers, while events and media try on their own.
+  function loadPublicUntilAnswered(wait) {
+    return loadPublic().catch((err) => {
+      show.whepError = "暂时连不上平台,正在重试 / Cannot reach the platform, retrying (" + String(err.message || err) + ")";
+      renderState();
+      setTimeout(() => loadPublicUntilAnswered(Math.min(wait * 2, 10000)), wait);
     });
+  }
+
+  renderState();
+  loadPublicUntilAnswered(1000).finally(() => {
+    connectEvents();
+    if (show.state !== "ended" && show.state !== "not_found") player.kick();
+  });
 })();
