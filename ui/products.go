@@ -70,7 +70,6 @@ type productRow struct {
 	box     fyne.CanvasObject
 }
 
-var cornerNames = []string{"top left", "top right", "bottom left", "bottom right"}
 var cornerValues = []app.Corner{app.CornerTopLeft, app.CornerTopRight, app.CornerBottomLeft, app.CornerBottomRight}
 
 // newProductWindow builds the side window over desk; show it with win.Show.
@@ -87,10 +86,7 @@ func newProductWindow(a fyne.App, desk *app.ProductDesk) *productWindow {
 		desk.TakeDown()
 		w.refresh()
 	})
-	var labels []string
-	for _, n := range cornerNames {
-		labels = append(labels, lang.L(n))
-	}
+	labels := []string{lang.L("top left"), lang.L("top right"), lang.L("bottom left"), lang.L("bottom right")}
 	w.corner = widget.NewSelect(labels, nil)
 	for i, c := range cornerValues {
 		if c == desk.Corner() {

@@ -52,6 +52,7 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(), quit)
 	studio := fyne.NewMenu(lang.L("Studio"), item(acts[4]), item(acts[5]),
 		fyne.NewMenuItem(lang.L("Product window"), w.openProducts),
+		fyne.NewMenuItem(lang.L("Prompter"), w.openPrompter),
 		fyne.NewMenuItemSeparator(), item(acts[6]))
 	return fyne.NewMainMenu(show, studio)
 }

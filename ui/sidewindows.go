@@ -1,8 +1,51 @@
 package ui
 
-import "fyne.io/fyne/v2/lang"
+import (
+	"fyne.io/fyne/v2"
+
+	"showcaster/app"
+)
+
+// sideWindows are the product window and the teleprompter: each built once,
+// on first use, and shown again on later calls (closing only hides them).
+type sideWindows struct {
+	products *productWindow
+	prompter *prompterWindow
+}
 
 // openProducts opens the assistant's product side window.
 func (w *studioWindow) openProducts() {
-	w.notify(lang.L("The product window is not in this build."))
+	desk := w.studio.Products()
+	if desk == nil {
+		return
+	}
+	if w.side.products == nil {
+		w.side.products = newProductWindow(w.app, desk)
+		w.side.products.win.SetCloseIntercept(func() { w.side.products.win.Hide() })
+		w.side.products.win.Resize(fyne.NewSize(720, 640))
+	}
+	w.side.products.win.Show()
+}
+
+// openPrompter opens the host's teleprompter window.
+func (w *studioWindow) openPrompter() {
+	desk := w.studio.Products()
+	if desk == nil {
+		return
+	}
+	if w.side.prompter == nil {
+		w.side.prompter = newPrompterWindow(w.app, desk)
+		w.side.prompter.win.SetCloseIntercept(func() { w.side.prompter.win.Hide() })
+	}
+	w.side.prompter.show()
+}
+
+// applySide passes product news to the side windows that are open.
+func (w *studioWindow) applySide(ev app.Event) {
+	if w.side.products != nil {
+		w.side.products.apply(ev)
+	}
+	if w.side.prompter != nil {
+		w.side.prompter.apply(ev)
+	}
 }

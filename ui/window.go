@@ -46,6 +46,7 @@ type studioWindow struct {
 	share    *sharePanel
 	comments *commentsPanel
 	status   *widget.Label
+	side     sideWindows
 
 	// confirm asks before something that cannot be undone; tests replace it.
 	confirm func(title, message string, ok func())
@@ -189,8 +190,9 @@ func (w *studioWindow) apply(b *batch) {
 			} else {
 				w.notify(e.Text)
 			}
+			w.applySide(e)
 		case app.OrderReceived, app.ProductOnAir, app.ProductsChanged, app.BulletinChanged:
-			// The product side window follows these through the product desk.
+			w.applySide(e)
 		}
 	}
 	if b.dropped > 0 {
