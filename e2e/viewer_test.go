@@ -234,6 +234,15 @@ func TestViewerPage(t *testing.T) {
 		}
 		abs, _ := filepath.Abs(path)
 		t.Logf("screenshot of the viewer page: %s", abs)
+		// The same room on a phone held upright.
+		alice.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateScale(2)))
+		alice.waitFor("the phone layout", `window.innerWidth === 390`, eventDeadline, pageState)
+		time.Sleep(500 * time.Millisecond) // one layout and a few frames at the new size
+		phone := strings.TrimSuffix(path, filepath.Ext(path)) + "-mobile" + filepath.Ext(path)
+		if err := os.WriteFile(phone, alice.screenshot(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		alice.do(chromedp.EmulateReset())
 	}
 
 	// Commenting too fast: the page shows the platform's message and keeps the text.
