@@ -138,6 +138,19 @@ func (tb *tab) log(format string, args ...any) {
 	}
 }
 
+// exceptions are the page's uncaught errors so far.
+func (tb *tab) exceptions() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	var out []string
+	for _, l := range tb.logs {
+		if strings.HasPrefix(l, "exception: ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func (tb *tab) dump() {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()

@@ -271,4 +271,9 @@ func TestViewerPage(t *testing.T) {
 	for _, v := range []*tab{alice, bob} {
 		v.waitFor("the ended message", `__showcaster.state() === "ended"`, eventDeadline, pageState)
 	}
+	for _, v := range []*tab{alice, bob} {
+		if ex := v.exceptions(); len(ex) > 0 {
+			t.Errorf("[%s] the page threw: %s", v.name, strings.Join(ex, "; "))
+		}
+	}
 }
