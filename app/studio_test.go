@@ -2,6 +2,11 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -9,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"showcaster/app/store"
 	"showcaster/platform"
+	"showcaster/scene"
 )
 
 func startStudio(t *testing.T) *Studio {
@@ -160,4 +167,110 @@ func TestStudioCountdownCancel(t *testing.T) {
 	if s.ViewerURL() != "" && s.Stats().State != "idle" {
 		t.Error("a cancelled countdown still went on air")
 	}
+}
+
+// TestExplainNowOnAirAndOnViewerPage: the assistant's "explain now" puts the
+// product card into the program picture and the buy card on the viewer page.
+func TestExplainNowOnAirAndOnViewerPage(t *testing.T) {
+	s := startStudio(t)
+	ctx := context.Background()
+	p, err := s.Store().UpsertProduct(store.Product{Product: platform.Product{
+		LinkNo: 1, Title: "加厚羊绒围巾", PriceCents: 9900, OriginalPriceCents: 19900, Currency: "CNY", Coupon: "满99减20", Stock: 50}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := s.CreateShow(ctx, "围巾专场", time.Now().Add(time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "approval", func(e ShowStateChanged) bool { return e.Show.State == platform.StateApproved })
+	if err := s.GoLive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "live", func(e ShowStateChanged) bool { return e.Show.State == platform.StateLive })
+
+	// A still picture, so that only the card can change the program.
+	still := filepath.Join(t.TempDir(), "still.png")
+	gray := image.NewGray(image.Rect(0, 0, 640, 360))
+	for i := range gray.Pix {
+		gray.Pix[i] = 90
+	}
+	f, err := os.Create(still)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png.Encode(f, gray)
+	f.Close()
+	if err := s.SetVideoSource(SourceImage, still); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the still (luma ≈ 93 in video range) has replaced the pattern.
+	var before *scene.Frame
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		before = s.currentEngine().Scene().RenderOnce()
+		if y := int(before.Image.Y[180*before.Image.YStride+320]); y > 88 && y < 98 {
+			break
+		}
+		before.Release()
+		if time.Now().After(deadline) {
+			t.Fatal("the still picture never reached the program")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	defer before.Release()
+	if err := s.Products().ExplainNow(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "product on air", func(e ProductOnAir) bool { return e.ProductID == p.ID })
+
+	// The card slides in; once it has landed, the program differs in its
+	// corner (bottom right by default) and not in the opposite corner.
+	var changedCard, changedFar int
+	deadline := time.Now().Add(10 * time.Second)
+	for changedCard < 2000 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		after := s.currentEngine().Scene().RenderOnce()
+		changedCard = countDiff(before.Image, after.Image, 640*2/3, 360/2, 640, 360)
+		changedFar = countDiff(before.Image, after.Image, 0, 360*2/3, 640/4, 360)
+		after.Release()
+	}
+	if changedCard < 2000 {
+		t.Errorf("the program's bottom-right corner changed in %d pixels after explain-now, want the card there", changedCard)
+	}
+	if changedFar > 0 {
+		t.Errorf("explain-now changed %d pixels far from the card", changedFar)
+	}
+
+	// The viewer page learns the pinned product from /public.
+	v := newViewer(t, s.PlatformURL())
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		var pub platform.Public
+		resp, err := v.http.Get(s.PlatformURL() + "/api/shows/" + sh.ID + "/public")
+		if err == nil {
+			json.NewDecoder(resp.Body).Decode(&pub)
+			resp.Body.Close()
+		}
+		if pub.Pinned != nil && pub.Pinned.Title == "加厚羊绒围巾" && pub.Pinned.PriceCents == 9900 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the viewer page never got the pinned product (last: %+v)", pub.Pinned)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// countDiff counts luma samples that differ noticeably inside x0,y0–x1,y1.
+func countDiff(a, b *image.YCbCr, x0, y0, x1, y1 int) int {
+	n := 0
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			d := int(a.Y[y*a.YStride+x]) - int(b.Y[y*b.YStride+x])
+			if d > 24 || d < -24 {
+				n++
+			}
+		}
+	}
+	return n
 }
