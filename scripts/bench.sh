@@ -7,18 +7,26 @@ cd "$(dirname "$0")/.."
 out=bench-out
 mkdir -p "$out"
 TAGS=${TAGS:-x11}
+# Sections to run: go, platform, cpu (default all).
+want=${*:-go platform cpu}
+has() { [[ " $want " == *" $1 "* ]]; }
 
+if has go; then
 echo "== Go benchmarks (one core)"
 go test -tags "$TAGS" -run '^$' -benchmem -cpu 1 -count 3 \
 	-bench 'Compose1080p4Overlays|EncodeX264720p|ComposeEncode720p' \
 	./scene/ ./encode/ ./app/ | tee "$out/go-bench.txt"
+fi
 
+if has platform; then
 echo "== Platform fan-out and glass-to-glass latency"
 go test -tags "$TAGS" -run '^$' -bench 'RelayFanout' -benchtime 1x ./platform/server/ | tee "$out/fanout.txt" || true
 if [ -d e2e ]; then
 	SHOWCASTER_LATENCY=1 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ | tee "$out/latency.txt" || true
 fi
+fi
 
+has cpu || exit 0
 echo "== CPU seconds: 20 s of 720p30 with one overlay"
 data=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))
