@@ -292,6 +292,14 @@ func TestWHIPReconnectsWhenServerGoesAway(t *testing.T) {
 				if e.Delay <= 0 || e.Delay > DefaultMaxReconnectDelay*12/10 {
 					t.Errorf("attempt %d delay %v", e.Attempt, e.Delay)
 				}
+				if e.Attempt == 1 {
+					// The program keeps writing while the output waits out
+					// its backoff: those frames are dropped and counted.
+					eventually(t, "writes dropped while reconnecting", 10*time.Second, func() bool {
+						s := w.Stats()
+						return s.State == StateReconnecting && s.Drops.NotLive > 0
+					})
+				}
 				if e.Attempt == 3 {
 					srv.refuse.Store(0) // back up for the third attempt
 				}
