@@ -242,10 +242,16 @@
   }
 
   // ---- comments ----
+  // A busy show brings many comments a second. The model (for replies and the
+  // test hooks) updates at once; the list on screen is redrawn at most once a
+  // frame, in one batch, and keeps the newest MAX_COMMENTS rows.
 
   const me = { id: "" };
-  const comments = new Map();  // id → {id, name, text, mine, replies: [], el}
+  const comments = new Map();  // id → {id, name, viewerID, text, mine, replies: [], el}
   const commentOrder = [];
+  const orphanReplies = [];
+  let pendingRows = [];
+  let flushScheduled = false;
 
   function nameColor(id) {
     let h = 0;
@@ -253,22 +259,39 @@
     return "hsl(" + (h % 360) + " 80% 72%)";
   }
 
-  function trimComments() {
-    while (commentOrder.length > MAX_COMMENTS) {
-      const old = commentOrder.shift();
-      const c = comments.get(old);
-      if (c && c.el) c.el.remove();
-      comments.delete(old);
-    }
-  }
-
-  function stickToBottom(wasAtBottom) {
-    if (wasAtBottom) ui.comments.scrollTop = ui.comments.scrollHeight;
-  }
-
   function atBottom() {
     const el = ui.comments;
     return el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+  }
+
+  function queueRow(li) {
+    pendingRows.push(li);
+    if (pendingRows.length > MAX_COMMENTS) pendingRows = pendingRows.slice(-MAX_COMMENTS);
+    if (flushScheduled) return;
+    flushScheduled = true;
+    // A hidden tab gets no animation frames; a timer still drains the queue.
+    if (document.visibilityState === "visible") requestAnimationFrame(flushRows);
+    else setTimeout(flushRows, 250);
+  }
+
+  function flushRows() {
+    flushScheduled = false;
+    if (!pendingRows.length) return;
+    const bottom = atBottom();
+    const batch = document.createDocumentFragment();
+    for (const li of pendingRows) batch.append(li);
+    pendingRows = [];
+    ui.comments.append(batch);
+    let extra = ui.comments.childElementCount - MAX_COMMENTS;
+    while (extra-- > 0) ui.comments.firstElementChild.remove();
+    if (bottom) ui.comments.scrollTop = ui.comments.scrollHeight;
+  }
+
+  function textSpan(className, text) {
+    const span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    return span;
   }
 
   // addComment shows a comment once, whichever of the POST answer and the
@@ -276,31 +299,21 @@
   function addComment(c, mine) {
     if (!c || !c.id) return null;
     const known = comments.get(c.id);
-    if (known) {
-      if (known.el) known.el.classList.remove("pending");
-      return known;
-    }
+    if (known) return known;
     const viewer = c.viewer || {};
     const isMine = mine || (!!me.id && viewer.id === me.id);
     const entry = { id: c.id, name: viewer.name || "观众 / Viewer", viewerID: viewer.id || "", text: c.text || "", mine: isMine, replies: [] };
     const li = document.createElement("li");
     li.className = "comment" + (isMine ? " mine" : "");
     li.dataset.commentId = c.id;
-    const name = document.createElement("span");
-    name.className = "comment-name";
-    name.textContent = entry.name;
+    const name = textSpan("comment-name", entry.name);
     name.style.color = nameColor(entry.viewerID);
-    const text = document.createElement("span");
-    text.className = "comment-text";
-    text.textContent = entry.text;
-    li.append(name, text);
+    li.append(name, textSpan("comment-text", entry.text));
     entry.el = li;
-    const bottom = atBottom();
-    ui.comments.append(li);
     comments.set(c.id, entry);
     commentOrder.push(c.id);
-    trimComments();
-    stickToBottom(bottom);
+    while (commentOrder.length > MAX_COMMENTS) comments.delete(commentOrder.shift());
+    queueRow(li);
     return entry;
   }
 
@@ -309,50 +322,30 @@
   function addReply(r) {
     if (!r) return;
     const reply = { commentID: r.comment_id || "", text: r.text || "", private: !!r.private };
-    const li = document.createElement("div");
-    li.className = "reply" + (reply.private ? " private" : "");
-    const tag = document.createElement("span");
-    tag.className = "reply-tag";
-    tag.textContent = reply.private ? "主播私信 / Host · private" : "主播回复 / Host reply";
-    const text = document.createElement("span");
-    text.className = "reply-text";
-    text.textContent = reply.text;
-    li.append(tag, text);
-    const bottom = atBottom();
+    const box = document.createElement("div");
+    box.className = "reply" + (reply.private ? " private" : "");
+    box.append(
+      textSpan("reply-tag", reply.private ? "主播私信 / Host · private" : "主播回复 / Host reply"),
+      textSpan("reply-text", reply.text));
     const parent = comments.get(reply.commentID);
     if (parent) {
       parent.replies.push(reply);
-      parent.el.append(li);
-    } else {
-      // The comment scrolled out of the window (or came before this page
-      // opened): the answer stands on its own line.
-      // The platform quotes the comment, so the answer still reads in context.
-      const item = document.createElement("li");
-      item.className = "comment reply-only";
-      if (r.comment_text) {
-        const name = document.createElement("span");
-        name.className = "comment-name";
-        name.textContent = r.viewer_name || "观众 / Viewer";
-        const quoted = document.createElement("span");
-        quoted.className = "comment-text";
-        quoted.textContent = r.comment_text;
-        item.append(name, quoted);
-      }
-      item.append(li);
-      ui.comments.append(item);
-      orphanReplies.push(reply);
+      const bottom = parent.el.isConnected && atBottom();
+      parent.el.append(box);
+      if (bottom) ui.comments.scrollTop = ui.comments.scrollHeight;
+      return;
     }
-    stickToBottom(bottom);
-  }
-  const orphanReplies = [];
-
-  function addSystemLine(text) {
-    const li = document.createElement("li");
-    li.className = "comment system";
-    li.textContent = text;
-    const bottom = atBottom();
-    ui.comments.append(li);
-    stickToBottom(bottom);
+    // The comment is older than the list (or than this page): the answer
+    // stands on its own line, quoting the comment as the platform sends it.
+    const item = document.createElement("li");
+    item.className = "comment reply-only";
+    if (r.comment_text) {
+      item.append(textSpan("comment-name", r.viewer_name || "观众 / Viewer"), textSpan("comment-text", r.comment_text));
+    }
+    item.append(box);
+    orphanReplies.push(reply);
+    if (orphanReplies.length > MAX_COMMENTS) orphanReplies.shift();
+    queueRow(item);
   }
 
   async function sendComment(text) {
