@@ -36,6 +36,7 @@ type liveOptions struct {
 	duration              time.Duration
 	statsJSON             bool
 	overlayText           string
+	record                string
 }
 
 func runLive(args []string, stdout, stderr io.Writer) int {
@@ -59,6 +60,7 @@ func runLive(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.duration, "duration", 0, "stop after this long (default: until Ctrl-C)")
 	fs.BoolVar(&o.statsJSON, "stats-json", false, "print one JSON stats object a second on stdout")
 	fs.StringVar(&o.overlayText, "overlay", "", "show this text as a bulletin banner on the program")
+	fs.StringVar(&o.record, "record", "", "also record the program to this Matroska file (.mkv); recording goes on through reconnects")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -149,6 +151,11 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 		}
 	}
 	eng.Start(ctx)
+	if o.record != "" {
+		if err := eng.StartRecording(o.record); err != nil {
+			return err
+		}
+	}
 
 	whipURL, token := o.whip, o.token
 	var client *platform.Client
@@ -199,7 +206,7 @@ loop:
 			}
 		}
 	}
-	stopErr := eng.StopPublishing()
+	stopErr := errors.Join(eng.StopPublishing(), eng.StopRecording())
 	if client != nil {
 		endCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()

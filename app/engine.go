@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strings"
 	"sync"
 	"time"
 
@@ -74,6 +75,7 @@ type Engine struct {
 	mu      sync.Mutex
 	outputs []publish.Output
 	whip    *publish.WHIP
+	rec     *publish.Recorder
 	video   []capture.VideoSource // owned: closed when replaced or on Close
 	audio   map[string]capture.AudioSource
 	layout  scene.Layout
@@ -308,6 +310,62 @@ func (e *Engine) onOutputEvent(ev publish.Event) {
 	}
 }
 
+// StartRecording writes the program (H.264 + Opus) into a Matroska file
+// beside any WHIP output; it goes on through reconnects.
+func (e *Engine) StartRecording(path string) error {
+	e.mu.Lock()
+	busy := e.rec != nil
+	e.mu.Unlock()
+	if busy {
+		return ErrAlreadyRecording
+	}
+	r, err := publish.NewRecorder(publish.RecorderConfig{Path: path, Width: e.cfg.Width, Height: e.cfg.Height,
+		FPS: e.cfg.FPS, AudioChannels: 2, Clock: e.cfg.Clock, Logf: e.cfg.Logf})
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.rec = r
+	e.outputs = append(append([]publish.Output(nil), e.outputs...), r)
+	e.mu.Unlock()
+	// The file starts at a keyframe: ask for one rather than wait up to 2 s.
+	e.h264.ForceKeyframe()
+	return nil
+}
+
+// Recording is the file being recorded ("" when not recording).
+func (e *Engine) Recording() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.rec == nil {
+		return ""
+	}
+	return strings.TrimPrefix(e.rec.Name(), "record ")
+}
+
+// StopRecording finishes the file.
+func (e *Engine) StopRecording() error {
+	e.mu.Lock()
+	r := e.rec
+	e.rec = nil
+	e.outputs = without(e.outputs, r)
+	e.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	return r.Close()
+}
+
+func without(outs []publish.Output, drop publish.Output) []publish.Output {
+	var keep []publish.Output
+	for _, o := range outs {
+		if o != drop {
+			keep = append(keep, o)
+		}
+	}
+	return keep
+}
+
 // Publishing reports whether a WHIP output is attached.
 func (e *Engine) Publishing() bool {
 	e.mu.Lock()
@@ -320,17 +378,12 @@ func (e *Engine) StopPublishing() error {
 	e.mu.Lock()
 	w := e.whip
 	e.whip = nil
-	var keep []publish.Output
-	for _, o := range e.outputs {
-		if o != publish.Output(w) {
-			keep = append(keep, o)
-		}
-	}
-	e.outputs = keep
-	e.mu.Unlock()
 	if w == nil {
+		e.mu.Unlock()
 		return nil
 	}
+	e.outputs = without(e.outputs, w)
+	e.mu.Unlock()
 	err := w.Close()
 	e.cfg.Emit(OutputStopped{Err: err})
 	return err
@@ -412,7 +465,7 @@ func (e *Engine) Close() error {
 	e.closed = true
 	cancel := e.cancel
 	e.mu.Unlock()
-	err := e.StopPublishing()
+	err := errors.Join(e.StopPublishing(), e.StopRecording())
 	e.mu.Lock()
 	outs := e.outputs
 	e.outputs = nil

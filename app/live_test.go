@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -293,10 +295,11 @@ func TestLivePublishesThroughPlatform(t *testing.T) {
 	var stdout syncBuffer
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
+	rec := filepath.Join(t.TempDir(), "show.mkv")
 	go func() {
 		done <- Main([]string{"live", "--platform", srv.URL(), "--token", srv.StudioToken(), "--show", sh.ID,
 			"--size", "640x360", "--fps", "30", "--bitrate", "800k", "--duration", "6s", "--stats-json",
-			"--overlay", "拍1号链接 立减20元"}, &stdout, &stderr)
+			"--overlay", "拍1号链接 立减20元", "--record", rec}, &stdout, &stderr)
 	}()
 
 	// The viewer joins once the show is live.
@@ -344,6 +347,14 @@ func TestLivePublishesThroughPlatform(t *testing.T) {
 	}
 	if cur, err := client.Show(context.Background(), sh.ID); err != nil || cur.State != platform.StateEnded {
 		t.Errorf("after live stopped the show is %q (%v), want ended", cur.State, err)
+	}
+	// The recording is a Matroska file with a few seconds in it.
+	data, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatalf("no recording: %v", err)
+	}
+	if len(data) < 50_000 || !bytes.HasPrefix(data, []byte{0x1a, 0x45, 0xdf, 0xa3}) {
+		t.Errorf("recording is %d bytes starting % x: want a Matroska file with seconds of video", len(data), data[:min(4, len(data))])
 	}
 }
 

@@ -23,18 +23,19 @@ import (
 type fakeStudio struct {
 	events chan app.Event
 
-	mu       sync.Mutex
-	settings app.Settings
-	shows    []app.Show
-	current  string
-	replies  []app.Reply
-	moderate []string
-	onAir    string
-	muted    bool
-	started  time.Time
-	source   app.SourceKind
-	layout   app.Layout
-	devices  []app.Device
+	mu        sync.Mutex
+	settings  app.Settings
+	shows     []app.Show
+	current   string
+	replies   []app.Reply
+	moderate  []string
+	onAir     string
+	muted     bool
+	recording string
+	started   time.Time
+	source    app.SourceKind
+	layout    app.Layout
+	devices   []app.Device
 	// countdown paces the 3-2-1; tests shorten it.
 	countdown time.Duration
 	cancelled chan struct{}
@@ -261,6 +262,26 @@ func (f *fakeStudio) ShowCommentOnAir(c app.Comment) error {
 	f.onAir = c.ID
 	return nil
 }
+func (f *fakeStudio) StartRecording() (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.recording = "/tmp/show.mkv"
+	return f.recording, nil
+}
+
+func (f *fakeStudio) StopRecording() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.recording = ""
+	return nil
+}
+
+func (f *fakeStudio) Recording() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.recording
+}
+
 func (f *fakeStudio) TakeCommentOffAir() {
 	f.mu.Lock()
 	defer f.mu.Unlock()

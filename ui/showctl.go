@@ -34,6 +34,7 @@ type showPanel struct {
 	cancel  *widget.Button
 	prods   *widget.Button
 	setts   *widget.Button
+	record  *widget.Button
 
 	shows     []app.Show
 	current   app.Show
@@ -59,6 +60,7 @@ func newShowPanel(w *studioWindow) *showPanel {
 	p.cancel = widget.NewButtonWithIcon(lang.L("Cancel countdown"), theme.CancelIcon(), func() {
 		w.studio.CancelCountdown()
 	})
+	p.record = widget.NewButtonWithIcon(lang.L("Record"), theme.MediaRecordIcon(), p.toggleRecording)
 	p.prods = widget.NewButtonWithIcon(lang.L("Products"), theme.ListIcon(), w.openProducts)
 	p.setts = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), w.openSettings)
 	p.updateButtons()
@@ -67,8 +69,35 @@ func newShowPanel(w *studioWindow) *showPanel {
 
 func (p *showPanel) content() fyne.CanvasObject {
 	left := container.NewHBox(widget.NewLabel(lang.L("Show")), container.NewGridWrap(fyne.NewSize(280, p.picker.MinSize().Height), p.picker), p.create, p.state)
-	right := container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed, widget.NewSeparator(), p.prods, p.setts)
+	right := container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed, widget.NewSeparator(), p.record, p.prods, p.setts)
 	return container.NewBorder(nil, widget.NewSeparator(), left, right)
+}
+
+// toggleRecording starts or stops recording the program to a file.
+func (p *showPanel) toggleRecording() {
+	if p.w.studio.Recording() != "" {
+		if err := p.w.studio.StopRecording(); err != nil {
+			p.w.fail(lang.L("The recording could not be finished"), err)
+		} else {
+			p.w.notify(lang.L("Recording saved."))
+		}
+	} else if path, err := p.w.studio.StartRecording(); err != nil {
+		p.w.fail(lang.L("Recording could not start"), err)
+	} else {
+		p.w.notify(fmt.Sprintf(lang.L("Recording to %s"), path))
+	}
+	p.updateRecord()
+}
+
+func (p *showPanel) updateRecord() {
+	if p.w.studio.Recording() != "" {
+		p.record.SetText(lang.L("Stop recording"))
+		p.record.Importance = widget.WarningImportance
+	} else {
+		p.record.SetText(lang.L("Record"))
+		p.record.Importance = widget.MediumImportance
+	}
+	p.record.Refresh()
 }
 
 func stateName(s app.ShowState) string {

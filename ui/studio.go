@@ -38,6 +38,11 @@ type Studio interface {
 	ShowCommentOnAir(c app.Comment) error
 	TakeCommentOffAir()
 
+	// Recording writes the program to a file beside any broadcast.
+	StartRecording() (string, error)
+	StopRecording() error
+	Recording() string
+
 	// Products is the show's product desk (nil before a show is selected).
 	Products() *app.ProductDesk
 }

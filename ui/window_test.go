@@ -248,3 +248,23 @@ func typeShortcut(h *harness, k fyne.Shortcut) {
 	}
 	h.t.Fatalf("no menu item answers %s", k.ShortcutName())
 }
+
+func TestRecordButtonStartsAndStopsRecording(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	b := h.w.show.record
+	test.Tap(b)
+	if fs.Recording() == "" {
+		t.Fatal("tapping Record did not start a recording")
+	}
+	if b.Text != "Stop recording" {
+		t.Errorf("while recording the button reads %q, want Stop recording", b.Text)
+	}
+	test.Tap(b)
+	if fs.Recording() != "" {
+		t.Fatal("tapping Stop recording left the recording running")
+	}
+	if b.Text != "Record" {
+		t.Errorf("after stopping the button reads %q, want Record", b.Text)
+	}
+}
