@@ -108,7 +108,6 @@
     state: "",       // the platform's show state as the page last heard it
     playing: false,  // media is flowing into the video element
     whepError: "",   // what the last WHEP attempt said when it did not play
-    mutedByHost: false,
   };
 
   // renderState picks the one message the middle card shows.
@@ -370,7 +369,7 @@
     } catch (err) {
       toast("发送失败 / Not sent: " + err.message, true);
     } finally {
-      ui.send.disabled = show.mutedByHost;
+      ui.send.disabled = false;
     }
   });
 
@@ -409,13 +408,6 @@
     renderState();
   });
   ui.video.addEventListener("volumechange", renderState);
-
-  function setMutedByHost(muted) {
-    show.mutedByHost = muted;
-    ui.input.disabled = muted;
-    ui.send.disabled = muted;
-    ui.input.placeholder = muted ? "你已被禁言 / You have been muted" : "说点什么… / Say something…";
-  }
 
   // ---- events: one WebSocket, resumed with ?after=seq after a drop ----
 
@@ -459,14 +451,9 @@
       case "show_state":
         setShowState(ev.state);
         break;
-      case "moderation":
-        if (me.id && ev.viewer_id === me.id) {
-          setMutedByHost(ev.action === "mute" || ev.action === "block");
-          if (ev.action === "unmute" || ev.action === "unblock") setMutedByHost(false);
-        }
-        break;
-      case "order":
-        break;  // other viewers' orders stay private; counters come with "online"/"like"
+      // "order" reaches only its buyer, whose page confirmed it from the
+      // POST answer already; moderation stays between the platform and the
+      // studio (a blocked viewer learns it from the 403 message).
     }
   }
 
@@ -644,11 +631,16 @@
   window.addEventListener("pagehide", () => player.release());
 
   // A picture that stops moving for several seconds while the connection
-  // still looks fine (a publisher that went away) is treated as a drop.
+  // still looks fine (a publisher that went away) is treated as a drop. A
+  // hidden tab draws no frames at all, so it is not judged until it shows
+  // again, and then from that moment.
   setInterval(() => {
-    if (!player.pc || !show.playing) return;
+    if (!player.pc || !show.playing || document.visibilityState !== "visible") return;
     if (frames.lastAt && performance.now() - frames.lastAt > 6000) player.drop("stalled");
   }, 1000);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && frames.lastAt) frames.lastAt = performance.now();
+  });
 
   // ---- decoded frames and the burned-in time code ----
 
