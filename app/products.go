@@ -145,13 +145,15 @@ type ProductDesk struct {
 	products []store.Product
 	onAir    string
 	bulletin string
-	corner   overlay.Corner
-	canvas   image.Point
-	cardSize image.Point // size of the card image on air
-	cardAt   image.Point // where the card is now (mid-slide too)
-	anim     chan struct{}
-	images   map[string]image.Image
-	closed   bool
+	// prompterOnAir: the operator chose to show the cue card on the program.
+	prompterOnAir bool
+	corner        overlay.Corner
+	canvas        image.Point
+	cardSize      image.Point // size of the card image on air
+	cardAt        image.Point // where the card is now (mid-slide too)
+	anim          chan struct{}
+	images        map[string]image.Image
+	closed        bool
 
 	plat platformQueue
 }
@@ -270,6 +272,7 @@ func (d *ProductDesk) ExplainNow(id string) error {
 	err := d.showCardLocked(p, d.onAir == "")
 	if err == nil {
 		d.onAir = id
+		err = d.prompterLocked()
 	}
 	showID := d.showID
 	d.mu.Unlock()
@@ -322,6 +325,7 @@ func (d *ProductDesk) TakeDown() {
 	}
 	d.onAir = ""
 	d.hideCardLocked()
+	d.prompterLocked()
 	showID := d.showID
 	d.mu.Unlock()
 	d.cfg.Emit(ProductOnAir{})
@@ -374,7 +378,7 @@ func (d *ProductDesk) edit(id string, save func() (store.Product, error)) error 
 	}
 	live := d.onAir == id
 	if live {
-		err = d.showCardLocked(p, false)
+		err = errors.Join(d.showCardLocked(p, false), d.prompterLocked())
 	}
 	showID := d.showID
 	d.mu.Unlock()
@@ -454,6 +458,7 @@ func (d *ProductDesk) relayoutLocked() error {
 	if d.bulletin != "" {
 		errs = append(errs, d.showBulletinLocked(d.bulletin))
 	}
+	errs = append(errs, d.prompterLocked())
 	return errors.Join(errs...)
 }
 

@@ -32,6 +32,7 @@ type fakeStudio struct {
 	onAir     string
 	muted     bool
 	recording string
+	desk      *app.ProductDesk
 	started   time.Time
 	source    app.SourceKind
 	layout    app.Layout
@@ -287,7 +288,11 @@ func (f *fakeStudio) TakeCommentOffAir() {
 	defer f.mu.Unlock()
 	f.onAir = ""
 }
-func (f *fakeStudio) Products() *app.ProductDesk { return nil }
+func (f *fakeStudio) Products() *app.ProductDesk {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.desk
+}
 
 // harness runs a studio window on Fyne's test driver. The pump's UI calls
 // are queued and run by the test goroutine in waitFor, so widgets are only

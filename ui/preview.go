@@ -27,7 +27,10 @@ type previewPanel struct {
 	count   *canvas.Text
 	countBg *canvas.Circle
 	waiting *widget.Label
-	frames  int // frames shown, for the status of the preview in tests and traces
+	// cue is the prompter's text over the preview: seen in the studio only.
+	cue    *widget.Label
+	cueBox *fyne.Container
+	frames int // frames shown, for the status of the preview in tests and traces
 }
 
 func newPreviewPanel(w *studioWindow) *previewPanel {
@@ -55,6 +58,11 @@ func newPreviewPanel(w *studioWindow) *previewPanel {
 	p.countBg = canvas.NewCircle(color.NRGBA{0, 0, 0, 150})
 	p.countBg.Hide()
 	p.waiting = widget.NewLabel(lang.L("Waiting for the first picture…"))
+	p.cue = widget.NewLabel("")
+	p.cue.Wrapping = fyne.TextWrapWord
+	p.cue.TextStyle.Bold = true
+	p.cueBox = container.NewStack(canvas.NewRectangle(color.NRGBA{0, 0, 0, 0xb0}), p.cue)
+	p.cueBox.Hide()
 	p.setState("")
 	return p
 }
@@ -67,7 +75,8 @@ func (p *previewPanel) content() fyne.CanvasObject {
 		container.New(layout.NewGridWrapLayout(fyne.NewSize(160, 160)), p.countBg),
 		container.NewCenter(p.count),
 	))
-	return container.NewStack(bg, p.sizer, container.NewCenter(p.waiting), p.img, container.NewPadded(topLeft), countdown)
+	cue := container.NewBorder(nil, container.NewPadded(p.cueBox), nil, nil)
+	return container.NewStack(bg, p.sizer, container.NewCenter(p.waiting), p.img, container.NewPadded(topLeft), cue, countdown)
 }
 
 func (p *previewPanel) setFrame(img *image.RGBA) {
@@ -77,6 +86,16 @@ func (p *previewPanel) setFrame(img *image.RGBA) {
 	p.img.Image = img
 	p.img.Refresh()
 	p.frames++
+}
+
+// setCue shows the prompter's text over the preview ("" hides it).
+func (p *previewPanel) setCue(text string) {
+	p.cue.SetText(text)
+	if text == "" {
+		p.cueBox.Hide()
+	} else {
+		p.cueBox.Show()
+	}
 }
 
 func (p *previewPanel) setCountdown(n int) {

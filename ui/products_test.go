@@ -168,3 +168,33 @@ func TestProductWindowEditsAndBulletin(t *testing.T) {
 func tapCheck(c *widget.Check) {
 	test.TapAt(c, fyne.NewPos(c.MinSize().Height/2, c.Size().Height/2))
 }
+
+// The cue card over the preview shows the product being explained, only in
+// the studio window, and follows the next product.
+func TestCueOverPreviewFollowsProductOnAir(t *testing.T) {
+	desk, _, order := deskFixture(t)
+	fs := newFakeStudio()
+	fs.desk = desk
+	h := newHarness(t, fs)
+	if err := desk.ExplainNow(order[0]); err != nil {
+		t.Fatal(err)
+	}
+	h.w.toggleCueOnPreview()
+	if h.w.preview.cueBox.Hidden || !strings.Contains(h.w.preview.cue.Text, "羊毛围巾今天只要一口价") {
+		t.Fatalf("cue over the preview shows %q (hidden %v), want the on-air product's script", h.w.preview.cue.Text, h.w.preview.cueBox.Hidden)
+	}
+	if err := desk.Next(); err != nil {
+		t.Fatal(err)
+	}
+	h.w.applySide(app.ProductOnAir{ProductID: desk.OnAir()})
+	if !strings.Contains(h.w.preview.cue.Text, "真丝睡衣今天只要一口价") {
+		t.Errorf("after Next the cue reads %q, want the next product's script", h.w.preview.cue.Text)
+	}
+	if desk.PrompterOnAir() {
+		t.Error("showing the cue over the preview put it on the program")
+	}
+	h.w.toggleCueOnPreview()
+	if !h.w.preview.cueBox.Hidden {
+		t.Error("the cue stayed over the preview after it was turned off")
+	}
+}

@@ -22,7 +22,8 @@ import (
 // prompterWindow is the host's teleprompter: the script of the product being
 // explained in large text, scrolling on its own at a chosen speed, with
 // pause, mirror mode for a beam-splitter glass, and a font size. It is a
-// window of its own (it can sit on the preview monitor); it never goes on air.
+// window of its own (it can sit on the preview monitor); it goes on air only
+// when the operator ticks "On the program".
 type prompterWindow struct {
 	win  fyne.Window
 	desk *app.ProductDesk
@@ -33,6 +34,7 @@ type prompterWindow struct {
 	pause  *widget.Button
 	mirror *widget.Check
 	follow *widget.Check
+	onAir  *widget.Check
 	title  *widget.Label
 
 	paused bool
@@ -64,6 +66,13 @@ func newPrompterWindow(a fyne.App, desk *app.ProductDesk) *prompterWindow {
 			p.load(true)
 		}
 	}
+	// Off by default: the prompter is the host's, not the audience's.
+	p.onAir = widget.NewCheck(lang.L("On the program (viewers see it)"), func(on bool) {
+		if err := desk.SetPrompterOnAir(on); err != nil {
+			p.title.SetText(err.Error())
+		}
+	})
+	p.onAir.SetChecked(desk.PrompterOnAir())
 	restart := widget.NewButtonWithIcon(lang.L("From the top"), theme.MediaSkipPreviousIcon(), func() { p.view.scrollTo(0) })
 	p.title = widget.NewLabel("")
 	p.title.Truncation = fyne.TextTruncateEllipsis
@@ -71,7 +80,7 @@ func newPrompterWindow(a fyne.App, desk *app.ProductDesk) *prompterWindow {
 	controls := container.NewHBox(p.pause, restart,
 		widget.NewLabel(lang.L("Speed")), container.NewGridWrap(fyne.NewSize(140, 36), p.speed),
 		widget.NewLabel(lang.L("Size")), container.NewGridWrap(fyne.NewSize(140, 36), p.size),
-		p.mirror, p.follow)
+		p.mirror, p.follow, p.onAir)
 	p.title.TextStyle.Bold = true
 	p.win.SetContent(container.NewBorder(container.NewVBox(container.NewHScroll(controls), p.title), nil, nil, nil, p.view))
 	p.win.Resize(fyne.NewSize(1100, 700))

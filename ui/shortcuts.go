@@ -53,6 +53,7 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 	studio := fyne.NewMenu(lang.L("Studio"), item(acts[4]), item(acts[5]),
 		fyne.NewMenuItem(lang.L("Product window"), w.openProducts),
 		fyne.NewMenuItem(lang.L("Prompter"), w.openPrompter),
+		fyne.NewMenuItem(lang.L("Prompter over the preview"), w.toggleCueOnPreview),
 		fyne.NewMenuItemSeparator(), item(acts[6]))
 	return fyne.NewMainMenu(show, studio)
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 
 	"showcaster/app"
@@ -11,6 +13,23 @@ import (
 type sideWindows struct {
 	products *productWindow
 	prompter *prompterWindow
+	// cueOnPreview: the prompter's text sits over the studio's preview.
+	cueOnPreview bool
+}
+
+// toggleCueOnPreview shows or hides the cue card over the preview; it is
+// drawn by the window, so it never reaches the program.
+func (w *studioWindow) toggleCueOnPreview() {
+	w.side.cueOnPreview = !w.side.cueOnPreview
+	w.updateCue()
+}
+
+func (w *studioWindow) updateCue() {
+	text := ""
+	if desk := w.studio.Products(); desk != nil && w.side.cueOnPreview {
+		text = strings.ReplaceAll(desk.CueText(), "# ", "")
+	}
+	w.preview.setCue(text)
 }
 
 // openProducts opens the assistant's product side window.
@@ -42,6 +61,10 @@ func (w *studioWindow) openPrompter() {
 
 // applySide passes product news to the side windows that are open.
 func (w *studioWindow) applySide(ev app.Event) {
+	switch ev.(type) {
+	case app.ProductOnAir, app.ProductsChanged:
+		w.updateCue()
+	}
 	if w.side.products != nil {
 		w.side.products.apply(ev)
 	}
