@@ -105,7 +105,8 @@ func TestViewerPage(t *testing.T) {
 	public := b.newTab("public-of-trial")
 	public.navigate(p.url + "/watch/" + trial.ID)
 	keyed := b.newTab("trial-link")
-	keyed.navigate(trialIngest.ViewerURL)
+	rec := newRecorder(t, p.url)
+	keyed.navigate(rec.via(trialIngest.ViewerURL))
 	if !strings.Contains(trialIngest.ViewerURL, "key=") {
 		t.Fatalf("trial viewer URL %q carries no key", trialIngest.ViewerURL)
 	}
@@ -119,6 +120,9 @@ func TestViewerPage(t *testing.T) {
 	if n := mustEval[int](public, `__showcaster.framesDecoded()`); n != 0 {
 		t.Errorf("public page decoded %d frames of a trial", n)
 	}
+	// Leaving the page ends its playback session on the platform.
+	keyed.navigate(rec.url + "/static/viewer.css")
+	rec.waitRequest("DELETE", "/whep/"+trial.ID+"/", eventDeadline)
 	trialPub.stop()
 	public.close()
 	keyed.close()
