@@ -20,10 +20,9 @@ fi
 
 if has platform; then
 echo "== Platform fan-out and glass-to-glass latency"
-go test -tags "$TAGS" -run '^$' -bench 'RelayFanout' -benchtime 1x ./platform/server/ | tee "$out/fanout.txt" || true
-if [ -d e2e ]; then
-	SHOWCASTER_LATENCY=1 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ | tee "$out/latency.txt" || true
-fi
+go test -tags "$TAGS" -run '^$' -bench 'RelayFanout' -benchtime 1x ./platform/server/ | tee "$out/fanout-relay.txt"
+go test -tags "$TAGS" -count=1 -run 'TestViewerFanout' -v -timeout 20m ./e2e/ -args -fanout | tee "$out/fanout.txt"
+go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency | tee "$out/latency.txt"
 fi
 
 has cpu || exit 0

@@ -97,7 +97,7 @@ func (s *Server) handleWatch(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.lookup(r.PathValue("show")); err != nil {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprintf(w, "This show does not exist on this platform. Check the link you were given.\n")
+		fmt.Fprintf(w, "找不到这场直播:请核对您收到的链接。\nThis show does not exist on this platform. Check the link you were given.\n")
 		return
 	}
 	if _, err := s.ensureViewer(w, r); err != nil {
