@@ -11,7 +11,9 @@ import (
 //
 //	Link: <turn:turn.example.net?transport=udp>; rel="ice-server"; username="u"; credential="p"; credential-type="password"
 //
-// Several links may share one header, separated by commas.
+// Several links may share one header, separated by commas. Quoted values may
+// hold quoted-pairs (\" and \\, RFC 9110 §5.6.4): servers such as MediaMTX
+// escape a credential that contains a quote or a backslash.
 func parseICEServers(headers []string) []webrtc.ICEServer {
 	var out []webrtc.ICEServer
 	for _, h := range headers {
@@ -31,7 +33,7 @@ func parseICEServers(headers []string) []webrtc.ICEServer {
 				if k == "" {
 					continue
 				}
-				params[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"`)
+				params[strings.ToLower(strings.TrimSpace(k))] = unquote(strings.TrimSpace(v))
 			}
 			if !hasToken(params["rel"], "ice-server") {
 				continue
@@ -56,12 +58,37 @@ func hasToken(rel, tok string) bool {
 	return false
 }
 
-// splitOutside splits s at sep where sep is outside <…> and "…".
+// unquote returns a parameter value: a token as it is, or the content of a
+// quoted-string with its quoted-pairs resolved. An unterminated quote is
+// taken to the end, as a lenient reader should.
+func unquote(v string) string {
+	if !strings.HasPrefix(v, `"`) {
+		return v
+	}
+	var b strings.Builder
+	for i := 1; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '\\' && i+1 < len(v):
+			i++
+			b.WriteByte(v[i])
+		case c == '"':
+			return b.String()
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// splitOutside splits s at sep where sep is outside <…> and "…"; inside
+// "…" a backslash escapes the next character, so \" does not end the string.
 func splitOutside(s string, sep byte) []string {
 	var parts []string
 	inAngle, inQuote, start := false, false, 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case c == '\\' && inQuote:
+			i++ // quoted-pair: the next character is literal
 		case c == '"' && !inAngle:
 			inQuote = !inQuote
 		case c == '<' && !inQuote:
