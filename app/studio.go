@@ -277,18 +277,8 @@ func (s *Studio) buildEngine(st Settings) error {
 	return nil
 }
 
-// engineEvent passes engine news on and keeps the elapsed clock honest.
-func (s *Studio) engineEvent(ev Event) {
-	if st, ok := ev.(Stats); ok {
-		s.mu.Lock()
-		if s.client == nil || s.ingest.WHIPURL == "" {
-			st.State = "idle"
-		}
-		s.mu.Unlock()
-		ev = st
-	}
-	s.emit(ev)
-}
+// engineEvent passes engine news on to the UI.
+func (s *Studio) engineEvent(ev Event) { s.emit(ev) }
 
 func (s *Studio) refreshDevices() {
 	var found []Device
@@ -490,22 +480,25 @@ func (s *Studio) Settings() Settings {
 	return s.settings
 }
 
-// ApplySettings puts new settings in force. A new platform or canvas waits
-// until nothing is on air; the caller is told so.
+// ApplySettings puts new settings in force. A new platform, canvas or
+// bitrate range waits until nothing is on air; the caller is told so.
 func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 	st = st.withDefaults()
 	s.mu.Lock()
 	old := s.settings
 	onAir := s.ingest.WHIPURL != ""
 	s.mu.Unlock()
-	if onAir && (st.PlatformURL != old.PlatformURL || st.PlatformToken != old.PlatformToken ||
-		st.Width != old.Width || st.Height != old.Height || st.FPS != old.FPS) {
+	platformChanged := st.PlatformURL != old.PlatformURL || st.PlatformToken != old.PlatformToken
+	engineChanged := st.Width != old.Width || st.Height != old.Height || st.FPS != old.FPS ||
+		st.MinKbps != old.MinKbps || st.MaxKbps != old.MaxKbps
+	if onAir && (platformChanged || engineChanged) {
 		return ErrSettingsOnAir
 	}
 	s.mu.Lock()
 	s.settings = st
+	kind, id, layout := s.mainKind, s.mainID, s.layout
 	s.mu.Unlock()
-	if st.PlatformURL != old.PlatformURL || st.PlatformToken != old.PlatformToken {
+	if platformChanged {
 		if err := s.connectPlatform(st); err != nil {
 			return err
 		}
@@ -514,10 +507,9 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 		s.mu.Unlock()
 		s.stopEvents()
 	}
-	if st.Width != old.Width || st.Height != old.Height || st.FPS != old.FPS {
-		s.mu.Lock()
-		kind, id, layout := s.mainKind, s.mainID, s.layout
-		s.mu.Unlock()
+	switch {
+	case engineChanged:
+		// A new engine opens the chosen sources and microphone again.
 		if err := s.buildEngine(st); err != nil {
 			return err
 		}
@@ -527,27 +519,13 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 		if s.desk != nil {
 			s.desk.SetCanvas(st.Width, st.Height)
 		}
-	} else if st.MicID != old.MicID {
+	case st.MicID != old.MicID:
 		s.openMic(st)
 	}
-	if st.CameraID != old.CameraID && s.mainKindIs(SourceCamera) {
-		if err := s.SetVideoSource(SourceCamera, st.CameraID); err != nil {
-			return err
-		}
-	}
-	eng := s.currentEngine()
-	if eng != nil && (st.MinKbps != old.MinKbps || st.MaxKbps != old.MaxKbps) && !onAir {
-		if err := s.buildEngine(st); err != nil {
-			return err
-		}
+	if st.CameraID != old.CameraID && kind == SourceCamera {
+		return s.SetVideoSource(SourceCamera, st.CameraID)
 	}
 	return nil
-}
-
-func (s *Studio) mainKindIs(k SourceKind) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.mainKind == k
 }
 
 func (s *Studio) platformClient() *platform.Client {
@@ -638,7 +616,7 @@ func (s *Studio) GoLive(ctx context.Context) error { return s.goOnAir(true) }
 func (s *Studio) goOnAir(formal bool) error {
 	s.mu.Lock()
 	sh, has := s.show, s.hasShow
-	busy := s.countdown != nil || s.ingest.WHIPURL != "" && (formal == (sh.State == platform.StateLive))
+	busy := s.countdown != nil
 	mainKind := s.mainKind
 	s.mu.Unlock()
 	if !has {
@@ -655,11 +633,16 @@ func (s *Studio) goOnAir(formal bool) error {
 	case platform.StateEnded:
 		return ErrShowEnded
 	case platform.StateTrial:
-		if !formal {
+		// A trial may move to the formal broadcast; a trial whose picture
+		// stopped (a failed connect, a restarted studio) may resume.
+		if !formal && s.onAir() {
 			return ErrAlreadyPublishing
 		}
 	case platform.StateLive:
-		return ErrAlreadyPublishing
+		// Only resuming the picture of a live show makes sense here.
+		if !formal || s.onAir() {
+			return ErrAlreadyPublishing
+		}
 	}
 	if formal && mainKind == SourceImage {
 		s.emit(Notice{Text: "The main picture is a still image. Platforms end formal shows that play a recording instead of a live host: switch to the camera."})
@@ -702,13 +685,18 @@ func (s *Studio) countdownThenPublish(ctx context.Context, sh Show, formal bool)
 		ing, err = c.StartTrial(ctx, sh.ID)
 	}
 	if err == nil {
+		// On air from the platform's point of view from here on, while the
+		// first WHIP session connects.
+		s.mu.Lock()
+		s.ingest = ing
+		s.onAirSince = s.clk.Now()
+		s.mu.Unlock()
 		err = s.currentEngine().Publish(ctx, ing.WHIPURL, ing.Token)
-		if err != nil && formal {
-			// Leave the show approved rather than live with no picture.
-			s.cfg.Logf("publish failed after going live: %v", err)
-		}
 	}
 	if err != nil {
+		s.mu.Lock()
+		s.ingest, s.onAirSince = platform.Ingest{}, time.Time{}
+		s.mu.Unlock()
 		s.emit(Notice{Err: err})
 		s.emit(OutputStopped{Err: err})
 		if cur, e := c.Show(context.Background(), sh.ID); e == nil {
@@ -718,10 +706,6 @@ func (s *Studio) countdownThenPublish(ctx context.Context, sh Show, formal bool)
 		}
 		return
 	}
-	s.mu.Lock()
-	s.ingest = ing
-	s.onAirSince = s.clk.Now()
-	s.mu.Unlock()
 	cur, err := c.Show(context.Background(), sh.ID)
 	if err != nil {
 		cur = sh

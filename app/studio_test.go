@@ -3,13 +3,14 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"image"
 	"image/png"
-	"os"
-	"path/filepath"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -273,4 +274,37 @@ func countDiff(a, b *image.YCbCr, x0, y0, x1, y1 int) int {
 		}
 	}
 	return n
+}
+
+// A new canvas size applies at once when nothing is on air, and is refused
+// with a reason while the show is on air.
+func TestApplySettingsCanvas(t *testing.T) {
+	s := startStudio(t)
+	ctx := context.Background()
+	st := s.Settings()
+	st.Width, st.Height = 320, 180
+	if err := s.ApplySettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if cfg := s.currentEngine().Config(); cfg.Width != 320 || cfg.Height != 180 {
+		t.Fatalf("canvas is %dx%d after choosing 320x180", cfg.Width, cfg.Height)
+	}
+	f := s.currentEngine().Scene().RenderOnce()
+	if b := f.Image.Rect; b.Dx() != 320 || b.Dy() != 180 {
+		t.Errorf("the program is %v after choosing 320x180", b)
+	}
+	f.Release()
+
+	if _, err := s.CreateShow(ctx, "settings test", time.Now().Add(time.Hour), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "approval", func(e ShowStateChanged) bool { return e.Show.State == platform.StateApproved })
+	if err := s.StartTrial(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "trial", func(e ShowStateChanged) bool { return e.Show.State == platform.StateTrial })
+	st.Width, st.Height = 640, 360
+	if err := s.ApplySettings(ctx, st); !errors.Is(err, ErrSettingsOnAir) {
+		t.Errorf("changing the canvas on air: %v, want %v", err, ErrSettingsOnAir)
+	}
 }
