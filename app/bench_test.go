@@ -81,12 +81,13 @@ func BenchmarkComposeEncode720p(b *testing.B) {
 		}
 	})
 
-	b.Run("compose+encode", func(b *testing.B) {
+	// newProgram is the scene the studio would have for these frames: the
+	// picture full screen with a bulletin and a product card on it.
+	newProgram := func(b *testing.B) (*scene.Scene, handSource) {
 		sc, err := scene.New(scene.Config{Width: w, Height: h, FPS: fps, Clock: clock.NewFake(time.Unix(0, 0))})
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer sc.Close()
 		src := handSource{ch: make(chan capture.VideoFrame)}
 		sc.SetItems(scene.LayoutItems(scene.LayoutFull, w, h, src, nil))
 		bulletin := r.Bulletin("拍1号链接 立减20元", w, h)
@@ -95,6 +96,20 @@ func BenchmarkComposeEncode720p(b *testing.B) {
 		sc.SetOverlay(scene.Overlay{ID: "card", Image: card, At: overlay.CardPosition(overlay.DefaultCorner, card.Bounds().Size(), image.Pt(w, h)), Visible: true})
 		src.ch <- capture.VideoFrame{Image: frames[0]}
 		sc.WaitReady(context.Background())
+		b.Cleanup(func() { close(src.ch); sc.Close() })
+		return sc, src
+	}
+
+	b.Run("compose-only", func(b *testing.B) {
+		sc, src := newProgram(b)
+		for i := 0; b.Loop(); i++ {
+			src.ch <- capture.VideoFrame{Image: frames[(i+1)%len(frames)]}
+			sc.RenderOnce().Release()
+		}
+	})
+
+	b.Run("compose+encode", func(b *testing.B) {
+		sc, src := newProgram(b)
 		enc, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: fps})
 		if err != nil {
 			b.Fatal(err)
@@ -110,6 +125,5 @@ func BenchmarkComposeEncode720p(b *testing.B) {
 			}
 			f.Release()
 		}
-		close(src.ch)
 	})
 }

@@ -129,7 +129,9 @@ func NewH264(cfg H264Config) (*H264, error) {
 		return nil, fmt.Errorf("%w: %v", ErrX264, err)
 	}
 	params.Preset = preset
-	params.LogLevel = x264.LogWarning
+	// Errors only: x264 warns at every keyframe a server asks for inside a
+	// GOP ("forced frame type changed"), which is expected, not news.
+	params.LogLevel = x264.LogError
 	params.BitRate = x264Bitrate(cfg.BitrateBps, cfg.FPS)
 	params.KeyFrameInterval = max(1, int(cfg.KeyframeInterval.Seconds()*float64(cfg.FPS)+0.5))
 

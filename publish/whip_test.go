@@ -487,3 +487,12 @@ func TestRTTFromReport(t *testing.T) {
 		t.Fatalf("rtt %v, want 200 ms", got)
 	}
 }
+
+// Servers escape quotes and backslashes inside Link parameters (quoted-pair);
+// a credential with either must come through whole.
+func TestParseICEServersQuotedPairs(t *testing.T) {
+	got := parseICEServers([]string{`<turn:h:3478?transport=udp>; rel="ice-server"; username="sc\"user"; credential="p\\a\"ss,w;rd="; credential-type="password"`})
+	if len(got) != 1 || got[0].Username != `sc"user` || got[0].Credential != `p\a"ss,w;rd=` {
+		t.Fatalf("parsed %+v, want username sc\"user and credential p\\a\"ss,w;rd=", got)
+	}
+}
