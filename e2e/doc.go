@@ -9,7 +9,7 @@
 // skips with a message when Chromium is missing, unless CI is set: then a
 // missing browser fails the run.
 //
-// The long measurements run only when asked (docs/benchmarks-platform.md):
+// The long measurements run only when asked (docs/benchmarks.md):
 //
 //	go test ./e2e -run TestGlassToGlass -v -timeout 10m -args -latency
 //	go test ./e2e -run TestViewerFanout -v -timeout 20m -args -fanout

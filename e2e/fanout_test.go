@@ -269,7 +269,7 @@ func measureFanout(pub *loopPublisher, viewers []*whepViewer, window time.Durati
 //	go test ./e2e -run TestViewerFanout -v -timeout 20m -args -fanout
 func TestViewerFanout(t *testing.T) {
 	if !*fanoutRun && os.Getenv("SHOWCASTER_FANOUT") == "" {
-		t.Skip("the fan-out benchmark is long: run it with -args -fanout or SHOWCASTER_FANOUT=1 (see docs/benchmarks-platform.md)")
+		t.Skip("the fan-out benchmark is long: run it with -args -fanout or SHOWCASTER_FANOUT=1 (see docs/benchmarks.md)")
 	}
 	var steps []int
 	for _, s := range strings.Split(*fanoutSteps, ",") {

@@ -55,7 +55,7 @@ func percentile(sorted []float64, p float64) float64 {
 //	go test ./e2e -run TestGlassToGlass -v -timeout 10m -args -latency
 func TestGlassToGlass(t *testing.T) {
 	if !*latencyRun && os.Getenv("SHOWCASTER_LATENCY") == "" {
-		t.Skip("the latency measurement is long: run it with -args -latency or SHOWCASTER_LATENCY=1 (see docs/benchmarks-platform.md)")
+		t.Skip("the latency measurement is long: run it with -args -latency or SHOWCASTER_LATENCY=1 (see docs/benchmarks.md)")
 	}
 	b := newBrowser(t)
 	p := startPlatform(t)
