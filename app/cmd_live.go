@@ -200,7 +200,7 @@ loop:
 				st := eng.Stats()
 				out.json(statsLine{
 					TMs: time.Since(start).Milliseconds(), State: st.State, FPS: round1(st.FPS), Kbps: round1(st.Kbps),
-					FramesSent: st.FramesSent, FramesDropped: st.FramesDropped, RTTMs: st.RTT.Milliseconds(),
+					FramesSent: st.FramesSent, FramesDropped: st.FramesDropped, Drops: st.Drops, RTTMs: st.RTT.Milliseconds(),
 					Loss: st.Loss, TargetKbps: round1(st.TargetKbps), Reconnects: st.Reconnects,
 				})
 			}
@@ -234,6 +234,7 @@ type statsLine struct {
 	Kbps          float64 `json:"kbps"`
 	FramesSent    int64   `json:"frames_sent"`
 	FramesDropped int64   `json:"frames_dropped"`
+	Drops         Drops   `json:"drops"`
 	RTTMs         int64   `json:"rtt_ms"`
 	Loss          float64 `json:"loss"`
 	TargetKbps    float64 `json:"target_kbps"`

@@ -400,19 +400,22 @@ func (e *Engine) Stats() Stats {
 	for _, k := range ss.Sinks {
 		sceneDrops += k.Dropped
 	}
-	st.FramesDropped = int64(sceneDrops)
+	st.Drops.Encoder = int64(sceneDrops)
 	if w != nil {
 		ws := w.Stats()
 		st.State = ws.State.String()
 		st.FPS = ws.FPS
 		st.Kbps = ws.Kbps
 		st.FramesSent = int64(ws.FramesSent)
-		st.FramesDropped += int64(ws.FramesDropped)
+		st.Drops.SendQueue = int64(ws.Drops.QueueFull)
+		st.Drops.NotLive = int64(ws.Drops.NotLive)
+		st.Drops.AwaitKeyframe = int64(ws.Drops.AwaitKeyframe)
 		st.RTT = ws.RTT
 		st.Loss = ws.Loss
 		st.TargetKbps = float64(ws.TargetBitrate) / 1000
 		st.Reconnects = max(reconnects, ws.ReconnectAttempts)
 	}
+	st.FramesDropped = st.Drops.Encoder + st.Drops.SendQueue + st.Drops.NotLive + st.Drops.AwaitKeyframe
 	st.Health, st.Reason = judgeHealth(st, e.cfg.FPS, float64(e.cfg.MinKbps))
 	return st
 }

@@ -59,13 +59,26 @@ type Stats struct {
 	Kbps          float64
 	FramesSent    int64
 	FramesDropped int64
-	RTT           time.Duration
-	Loss          float64 // fraction 0..1
-	TargetKbps    float64
-	Reconnects    int
-	Health        Health
+	// Drops breaks FramesDropped down by the stage that lost the frames.
+	Drops      Drops
+	RTT        time.Duration
+	Loss       float64 // fraction 0..1
+	TargetKbps float64
+	Reconnects int
+	Health     Health
 	// Reason says in plain words why Health is not good, and what to do.
 	Reason string
+}
+
+// Drops counts lost video frames by stage: the encoder fell behind the
+// frame clock (Encoder), the network output's queue was full (SendQueue),
+// frames arrived while connecting or reconnecting (NotLive), or frames were
+// skipped until the next keyframe after a loss (AwaitKeyframe).
+type Drops struct {
+	Encoder       int64 `json:"encoder"`
+	SendQueue     int64 `json:"send_queue"`
+	NotLive       int64 `json:"not_live"`
+	AwaitKeyframe int64 `json:"await_keyframe"`
 }
 
 // CommentReceived: a new comment (Flagged ones carried a banned word).
