@@ -242,7 +242,22 @@ func TestExplainNowOnAirAndOnViewerPage(t *testing.T) {
 		t.Errorf("explain-now changed %d pixels far from the card", changedFar)
 	}
 
-	// The viewer page learns the pinned product from /public.
+	// The show's event stream (what every viewer page listens to) carries the pin.
+	studio := platform.NewClient(platform.ClientConfig{BaseURL: s.PlatformURL(), Token: s.embedded.StudioToken()})
+	evCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	pinned := false
+	for ev := range studio.Events(evCtx, sh.ID, 0) {
+		if ev.Type == platform.EventProductPinned && ev.Product != nil && ev.Product.Title == "加厚羊绒围巾" {
+			pinned = true
+			break
+		}
+	}
+	if !pinned {
+		t.Fatal("no product_pinned event for the explained product on the show's event stream")
+	}
+
+	// A viewer opening the page now learns the pinned product from /public.
 	v := newViewer(t, s.PlatformURL())
 	deadline = time.Now().Add(10 * time.Second)
 	for {
