@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -156,6 +157,8 @@ type ProductDesk struct {
 	closed        bool
 
 	plat platformQueue
+	// uploaded maps a local picture (path, size, mtime) to its platform URL.
+	uploaded map[string]string
 }
 
 // NewProductDesk starts a desk with an empty list; Load fills it.
@@ -171,7 +174,7 @@ func NewProductDesk(cfg ProductDeskConfig) (*ProductDesk, error) {
 		cfg.Renderer = overlay.NewRenderer(fonts)
 	}
 	cfg = cfg.withDefaults()
-	d := &ProductDesk{cfg: cfg, corner: cfg.Corner, canvas: cfg.Canvas, images: map[string]image.Image{}}
+	d := &ProductDesk{cfg: cfg, corner: cfg.Corner, canvas: cfg.Canvas, images: map[string]image.Image{}, uploaded: map[string]string{}}
 	d.plat.start()
 	return d, nil
 }
@@ -715,11 +718,56 @@ func (d *ProductDesk) pin(showID string, p store.Product) {
 	d.plat.put("pin", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), d.cfg.PlatformTimeout)
 		defer cancel()
-		if err := d.cfg.Platform.Pin(ctx, showID, p.Product); err != nil {
+		pp := p.Product
+		pp.ImageURL = d.publicImage(ctx, pp.ImageURL)
+		if err := d.cfg.Platform.Pin(ctx, showID, pp); err != nil {
 			d.cfg.Emit(Notice{Err: fmt.Errorf("%w: pin %d号链接: %w", ErrProductPin, p.LinkNo, err),
 				Text: fmt.Sprintf("%d号链接 is on air, but the platform did not pin it for buyers. Check the connection, then press Explain now again.", p.LinkNo)})
 		}
 	})
+}
+
+// ImageUploader is a platform that hosts product images for the viewer
+// page (platform.Client is one).
+type ImageUploader interface {
+	UploadImage(ctx context.Context, data []byte) (string, error)
+}
+
+// publicImage turns a product image the viewers' browsers cannot reach (a
+// file on this computer) into one the platform serves, uploading it once per
+// file version. Web addresses pass through; a failure leaves the buy card
+// without a picture and says why, but never holds up the pin.
+func (d *ProductDesk) publicImage(ctx context.Context, ref string) string {
+	if ref == "" || strings.HasPrefix(ref, "http://") || strings.HasPrefix(ref, "https://") {
+		return ref
+	}
+	up, ok := d.cfg.Platform.(ImageUploader)
+	if !ok {
+		return ""
+	}
+	info, err := os.Stat(ref)
+	if err != nil {
+		return ""
+	}
+	key := fmt.Sprintf("%s|%d|%d", ref, info.Size(), info.ModTime().UnixNano())
+	d.mu.Lock()
+	url, done := d.uploaded[key]
+	d.mu.Unlock()
+	if done {
+		return url
+	}
+	data, err := os.ReadFile(ref)
+	if err == nil {
+		url, err = up.UploadImage(ctx, data)
+	}
+	if err != nil {
+		d.cfg.Emit(Notice{Err: fmt.Errorf("the product picture %s could not go to the platform, so the buy card shows none: %w", ref, err)})
+		return ""
+	}
+	d.mu.Lock()
+	d.uploaded[key] = url
+	d.mu.Unlock()
+	return url
 }
 
 func (d *ProductDesk) unpin(showID string) {

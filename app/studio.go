@@ -126,7 +126,7 @@ func (s *Studio) Start(ctx context.Context) error {
 		return err
 	}
 	desk, err := NewProductDesk(ProductDeskConfig{
-		Store: s.store, Program: s.engineScene(), Platform: s.client, Renderer: s.renderer,
+		Store: s.store, Program: s.engineScene(), Platform: platformTarget{s}, Renderer: s.renderer,
 		Canvas: image.Pt(st.Width, st.Height), FPS: st.FPS, Clock: s.clk, Emit: s.emit,
 	})
 	if err != nil {
@@ -181,6 +181,26 @@ func (p programTarget) RemoveOverlay(id string) {
 	if sc := p.scene(); sc != nil {
 		sc.RemoveOverlay(id)
 	}
+}
+
+// platformTarget hands the product desk whichever platform the settings
+// name now, so a change of platform in Settings reaches the desk too.
+type platformTarget struct{ s *Studio }
+
+func (p platformTarget) Pin(ctx context.Context, showID string, pr Product) error {
+	return p.s.platformClient().Pin(ctx, showID, pr)
+}
+
+func (p platformTarget) Unpin(ctx context.Context, showID string) error {
+	return p.s.platformClient().Unpin(ctx, showID)
+}
+
+func (p platformTarget) Bulletin(ctx context.Context, showID, text string) error {
+	return p.s.platformClient().Bulletin(ctx, showID, text)
+}
+
+func (p platformTarget) UploadImage(ctx context.Context, data []byte) (string, error) {
+	return p.s.platformClient().UploadImage(ctx, data)
 }
 
 func (s *Studio) connectPlatform(st Settings) error {

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"image"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -175,8 +177,22 @@ func TestStudioCountdownCancel(t *testing.T) {
 func TestExplainNowOnAirAndOnViewerPage(t *testing.T) {
 	s := startStudio(t)
 	ctx := context.Background()
+	// The product picture is a file on this computer: the buy card must get
+	// it from the platform.
+	picture := filepath.Join(t.TempDir(), "scarf.png")
+	pic := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for i := range pic.Pix {
+		pic.Pix[i] = 200
+	}
+	pf, err := os.Create(picture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png.Encode(pf, pic)
+	pf.Close()
 	p, err := s.Store().UpsertProduct(store.Product{Product: platform.Product{
-		LinkNo: 1, Title: "加厚羊绒围巾", PriceCents: 9900, OriginalPriceCents: 19900, Currency: "CNY", Coupon: "满99减20", Stock: 50}})
+		LinkNo: 1, Title: "加厚羊绒围巾", PriceCents: 9900, OriginalPriceCents: 19900, Currency: "CNY", Coupon: "满99减20", Stock: 50,
+		ImageURL: picture}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,6 +284,17 @@ func TestExplainNowOnAirAndOnViewerPage(t *testing.T) {
 			resp.Body.Close()
 		}
 		if pub.Pinned != nil && pub.Pinned.Title == "加厚羊绒围巾" && pub.Pinned.PriceCents == 9900 {
+			// The picture is served by the platform, byte for byte.
+			want, _ := os.ReadFile(picture)
+			resp, err := v.http.Get(s.PlatformURL() + pub.Pinned.ImageURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if !strings.HasPrefix(pub.Pinned.ImageURL, "/images/") || !bytes.Equal(got, want) {
+				t.Errorf("the buy card's picture %q serves %d bytes (%s), want the product's %d-byte PNG", pub.Pinned.ImageURL, len(got), resp.Status, len(want))
+			}
 			break
 		}
 		if time.Now().After(deadline) {

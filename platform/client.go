@@ -217,3 +217,32 @@ func (c *Client) SetBannedWords(ctx context.Context, words []string) error {
 	}
 	return c.do(ctx, "set the banned words", http.MethodPut, "/api/banned-words", words, nil)
 }
+
+// UploadImage stores a product image (PNG, JPEG, WebP or GIF, ≤ 4 MiB) on
+// the platform and returns the URL viewers load it from: a path on the
+// platform ("/images/…"), which the viewer page resolves against itself.
+func (c *Client) UploadImage(ctx context.Context, data []byte) (string, error) {
+	const op = "upload an image"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/images", bytes.NewReader(data))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w: check the platform URL %q in Settings: %v", op, ErrUnreachable, c.base, err)
+	}
+	req.Header.Set("Content-Type", http.DetectContentType(data))
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w at %s: is it running? (%v)", op, ErrUnreachable, c.base, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if resp.StatusCode >= 300 {
+		return "", decodeAPIError(op, resp.StatusCode, body)
+	}
+	var out struct {
+		URL string `json:"url"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil || out.URL == "" {
+		return "", fmt.Errorf("%s: %w: no URL in the answer", op, ErrProtocol)
+	}
+	return out.URL, nil
+}

@@ -294,6 +294,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/shows/{id}/moderation", st(s.handleModeration))
 	m.HandleFunc("GET /api/banned-words", st(s.handleGetBanned))
 	m.HandleFunc("PUT /api/banned-words", st(s.handlePutBanned))
+	m.HandleFunc("POST /api/images", st(s.handleUploadImage))
+	m.HandleFunc("GET /images/{name}", s.handleImage)
 
 	m.HandleFunc("GET /api/shows/{id}/events", s.handleEvents)
 
