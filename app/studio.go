@@ -697,6 +697,7 @@ func (s *Studio) countdownThenPublish(ctx context.Context, sh Show, formal bool)
 	// session's ingest: stop the trial's publisher first so the show does
 	// not flash its rehearsal to the audience.
 	if eng := s.currentEngine(); eng.Publishing() {
+		s.cfg.Logf("show %s: the trial's publisher stops for the formal broadcast", sh.ID)
 		eng.StopPublishing()
 	}
 	if formal {
@@ -776,6 +777,7 @@ func (s *Studio) EndShow(ctx context.Context) error {
 	if !has {
 		return ErrNoShow
 	}
+	s.cfg.Logf("ending the %s of show %s", sh.State, sh.ID)
 	if eng != nil {
 		eng.StopPublishing()
 	}
@@ -1019,6 +1021,7 @@ func (s *Studio) Close() error {
 	s.closed = true
 	cancel, eng, srv := s.cancel, s.engine, s.embedded
 	s.mu.Unlock()
+	s.cfg.Logf("closing the studio")
 	s.CancelCountdown()
 	s.stopEvents()
 	var err error
