@@ -39,8 +39,13 @@ test: vet build
 bench: build
 	scripts/bench.sh
 
+# The desktop package (dist/Showcaster.tar.xz: binary, icon, .desktop entry).
+# Fyne's tool bumps the build number in FyneApp.toml on release builds; the
+# number is kept in the repository, so the file is restored afterwards.
 package:
-	$(GO) tool fyne package -os linux --tags $(TAGS) --release
+	cp FyneApp.toml .FyneApp.toml.keep
+	$(GO) tool fyne package -os linux --tags $(TAGS) --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
+	mkdir -p dist && mv Showcaster.tar.xz dist/
 
 clean:
 	rm -rf bin dist
