@@ -620,6 +620,11 @@ func (s *Studio) CurrentShow() (Show, bool) {
 	return s.show, s.hasShow
 }
 
+// OnAir reports whether the picture is going out (or connecting) for the
+// selected show. A show the platform lists as live while this is false lost
+// its picture (a failed connect, a restarted studio): GoLive resumes it.
+func (s *Studio) OnAir() bool { return s.onAir() }
+
 func (s *Studio) onAir() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()

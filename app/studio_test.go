@@ -350,3 +350,48 @@ func TestApplySettingsCanvas(t *testing.T) {
 		t.Errorf("changing the canvas on air: %v, want %v", err, ErrSettingsOnAir)
 	}
 }
+
+// The host closes the studio mid-show (the show stays live on the platform),
+// reopens it, picks the show and presses Go live: the picture resumes.
+func TestReopenedStudioResumesLiveShow(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *Studio {
+		s, err := NewStudio(StudioConfig{DataDir: dir, PlatformAddr: "127.0.0.1:0", AuditDelay: 50 * time.Millisecond,
+			NoDevices: true, Settings: Settings{Width: 320, Height: 180, FPS: 30, MaxKbps: 500}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ctx := context.Background()
+	first := open()
+	sh, err := first.CreateShow(ctx, "续播", time.Now().Add(time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, first, "approval", func(e ShowStateChanged) bool { return e.Show.State == platform.StateApproved })
+	if err := first.GoLive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, first, "live stats", func(st Stats) bool { return st.State == "live" })
+	first.Close()
+
+	second := open()
+	t.Cleanup(func() { second.Close() })
+	if err := second.SelectShow(ctx, sh.ID); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := second.CurrentShow(); cur.State != platform.StateLive || second.OnAir() {
+		t.Fatalf("after reopening: show %s, on air %v; want live on the platform with no picture yet", cur.State, second.OnAir())
+	}
+	if err := second.GoLive(ctx); err != nil {
+		t.Fatalf("resuming the live show: %v", err)
+	}
+	waitEvent(t, second, "live stats after resuming", func(st Stats) bool { return st.State == "live" && st.FramesSent > 0 })
+	if err := second.GoLive(ctx); !errors.Is(err, ErrAlreadyPublishing) {
+		t.Errorf("a second Go live while the picture goes out: %v, want %v", err, ErrAlreadyPublishing)
+	}
+}

@@ -32,6 +32,7 @@ type fakeStudio struct {
 	onAir     string
 	muted     bool
 	recording string
+	stalled   bool // the show is on air on the platform but no picture goes out
 	desk      *app.ProductDesk
 	started   time.Time
 	source    app.SourceKind
@@ -203,7 +204,16 @@ func (f *fakeStudio) start(to app.ShowState, allowed ...app.ShowState) error {
 }
 
 func (f *fakeStudio) StartTrial(context.Context) error { return f.start("trial", "approved") }
-func (f *fakeStudio) GoLive(context.Context) error     { return f.start("live", "approved", "trial") }
+func (f *fakeStudio) GoLive(context.Context) error {
+	f.mu.Lock()
+	resume := f.stalled
+	f.stalled = false
+	f.mu.Unlock()
+	if resume {
+		return f.start("live", "live")
+	}
+	return f.start("live", "approved", "trial")
+}
 func (f *fakeStudio) CancelCountdown() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -263,6 +273,16 @@ func (f *fakeStudio) ShowCommentOnAir(c app.Comment) error {
 	f.onAir = c.ID
 	return nil
 }
+
+// OnAir: the picture goes out while the show is in trial or live, as with
+// the real studio, unless a test says it stalled.
+func (f *fakeStudio) OnAir() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := f.showLocked()
+	return s != nil && (s.State == "trial" || s.State == "live") && !f.stalled
+}
+
 func (f *fakeStudio) StartRecording() (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

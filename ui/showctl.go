@@ -258,8 +258,11 @@ func (p *showPanel) updateButtons() {
 			b.Disable()
 		}
 	}
-	enable(p.trial, st == "approved")
-	enable(p.live, st == "approved" || st == "trial")
+	// A trial or a live show whose picture stopped (a failed connect, a
+	// studio reopened mid-show) can be resumed with the same button.
+	stalled := !p.w.studio.OnAir()
+	enable(p.trial, st == "approved" || st == "trial" && stalled)
+	enable(p.live, st == "approved" || st == "trial" || st == "live" && stalled)
 	enable(p.end, st == "trial" || st == "live" || st == "approved")
 	if counting {
 		p.cancel.Show()
@@ -305,14 +308,14 @@ func (p *showPanel) explainNotReady() bool {
 }
 
 func (p *showPanel) startTrial() {
-	if p.explainNotReady() || p.current.State != "approved" {
+	if p.explainNotReady() || (p.current.State != "approved" && p.current.State != "trial") {
 		return
 	}
 	p.run(p.w.studio.StartTrial, lang.L("The trial could not start"))
 }
 
 func (p *showPanel) goLive() {
-	if p.explainNotReady() || (p.current.State != "approved" && p.current.State != "trial") {
+	if p.explainNotReady() || (p.current.State != "approved" && p.current.State != "trial" && p.current.State != "live") {
 		return
 	}
 	start := func() { p.run(p.w.studio.GoLive, lang.L("The show could not go live")) }

@@ -31,6 +31,7 @@ type Studio interface {
 	CancelCountdown()
 	EndShow(ctx context.Context) error
 	Elapsed() time.Duration
+	OnAir() bool
 	ViewerURL() string
 
 	Reply(ctx context.Context, c app.Comment, text string, private bool) error

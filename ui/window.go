@@ -179,6 +179,7 @@ func (w *studioWindow) apply(b *batch) {
 			}
 		case app.OutputStopped:
 			w.health.stopped(e.Err)
+			w.show.updateButtons()
 			if e.Err != nil {
 				w.fail(lang.L("Publishing stopped"), e.Err)
 			}

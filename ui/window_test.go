@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -267,4 +269,29 @@ func TestRecordButtonStartsAndStopsRecording(t *testing.T) {
 	if b.Text != "Record" {
 		t.Errorf("after stopping the button reads %q, want Record", b.Text)
 	}
+}
+
+// A live show whose picture stopped (the studio was reopened mid-show) can
+// be resumed with Go live; while the picture goes out the button stays off.
+func TestGoLiveResumesAStalledShow(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	fs.countdown = time.Millisecond
+	show, err := fs.CreateShow(context.Background(), "续播测试", time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.SelectShow(context.Background(), show.ID)
+	fs.setState("live")
+	h.waitFor("live state", func() bool { return h.w.show.current.State == "live" })
+	if !h.w.show.live.Disabled() {
+		t.Fatal("Go live is offered while the show's picture is going out")
+	}
+	fs.mu.Lock()
+	fs.stalled = true
+	fs.mu.Unlock()
+	fs.events <- app.OutputStopped{Err: errors.New("connection refused")}
+	h.waitFor("Go live offered again", func() bool { return !h.w.show.live.Disabled() })
+	test.Tap(h.w.show.live)
+	h.waitFor("the picture back on air", func() bool { return fs.OnAir() })
 }
