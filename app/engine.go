@@ -79,6 +79,7 @@ type Engine struct {
 	video   []capture.VideoSource // owned: closed when replaced or on Close
 	audio   map[string]capture.AudioSource
 	layout  scene.Layout
+	tap     func(capture.AudioChunk) // the microphone monitor, when on
 	started time.Time
 	// publishing counts toward Stats.Reconnects across the WHIP sessions of one Publish.
 	reconnects int
@@ -187,6 +188,14 @@ func (e *Engine) SetAudio(id string, src capture.AudioSource) error {
 	return nil
 }
 
+// SetAudioTap hands every chunk of the program's sound to f (nil stops):
+// the microphone monitor. f must not block.
+func (e *Engine) SetAudioTap(f func(capture.AudioChunk)) {
+	e.mu.Lock()
+	e.tap = f
+	e.mu.Unlock()
+}
+
 // SetAudioMuted mutes or unmutes one audio source.
 func (e *Engine) SetAudioMuted(id string, muted bool) error { return e.mixer.SetMute(id, muted) }
 
@@ -246,6 +255,12 @@ func (e *Engine) encodeAudio(ctx context.Context) {
 		}
 		if n++; n%levelEvery == 0 {
 			e.cfg.Emit(AudioLevel{Peak: e.mixer.Level()})
+		}
+		e.mu.Lock()
+		tap := e.tap
+		e.mu.Unlock()
+		if tap != nil {
+			tap(chunk)
 		}
 		outs := e.snapshotOutputs()
 		if len(outs) == 0 {

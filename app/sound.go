@@ -61,6 +61,7 @@ type Chimer struct {
 	mu      sync.Mutex
 	last    map[Chime]time.Time
 	playing []*oto.Player // players stop when unreachable, so they are held until done
+	monitor *micMonitor   // the microphone monitor while it is on
 }
 
 // NewChimer opens the audio output. It returns an error wrapping
@@ -157,6 +158,10 @@ func (c *Chimer) Close() error {
 		p.Close()
 	}
 	c.playing = nil
+	if c.monitor != nil {
+		c.monitor.player.Close()
+		c.monitor = nil
+	}
 	return nil
 }
 

@@ -139,7 +139,26 @@ func (s *Studio) Start(ctx context.Context) error {
 	} else {
 		s.chimer = ch
 	}
+	s.applyMonitor()
 	return nil
+}
+
+// applyMonitor plays the microphone to the host's headphones when the
+// settings ask for it (off by default: on speakers it howls).
+func (s *Studio) applyMonitor() {
+	eng := s.currentEngine()
+	if eng == nil {
+		return
+	}
+	if s.Settings().MonitorMic && s.chimer != nil {
+		eng.SetAudioTap(s.chimer.StartMonitor())
+		return
+	}
+	if s.Settings().MonitorMic {
+		s.emit(Notice{Text: "There is no sound output, so the microphone cannot be monitored: plug in headphones and restart the studio."})
+	}
+	eng.SetAudioTap(nil)
+	s.chimer.StopMonitor()
 }
 
 // Store is the studio's catalogue.
@@ -541,6 +560,9 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 		}
 	case st.MicID != old.MicID:
 		s.openMic(st)
+	}
+	if engineChanged || st.MonitorMic != old.MonitorMic {
+		s.applyMonitor()
 	}
 	if st.CameraID != old.CameraID && kind == SourceCamera {
 		return s.SetVideoSource(SourceCamera, st.CameraID)
