@@ -17,7 +17,7 @@ import (
 // runShows creates and lists show plans on a platform.
 func runShows(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: showcaster shows create|list --platform URL --token T [flags]")
+		fmt.Fprintln(stderr, "usage: showcaster shows create|list|report --platform URL --token T [flags]")
 		return 2
 	}
 	sub, rest := args[0], args[1:]
@@ -94,8 +94,33 @@ func runShows(args []string, stdout, stderr io.Writer) int {
 		}
 		tw.Flush()
 		return 0
+	case "report":
+		id := fs.String("show", "", "show id")
+		asJSON := fs.Bool("json", false, "print JSON (with the per-minute series)")
+		if err := fs.Parse(rest); err != nil {
+			return 2
+		}
+		if *id == "" {
+			fmt.Fprintln(stderr, "showcaster shows report: --show ID is required (see 'showcaster shows list')")
+			return 2
+		}
+		c := platform.NewClient(platform.ClientConfig{BaseURL: *base, Token: *token})
+		r, err := c.Report(ctx, *id)
+		if err != nil {
+			fmt.Fprintf(stderr, "showcaster shows report: %v\n", err)
+			return 1
+		}
+		if *asJSON {
+			return printJSON(stdout, stderr, r)
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		for _, row := range ReportLines(r) {
+			fmt.Fprintf(tw, "%s\t%s\n", row[0], row[1])
+		}
+		tw.Flush()
+		return 0
 	default:
-		fmt.Fprintf(stderr, "showcaster shows: unknown subcommand %q (create or list)\n", sub)
+		fmt.Fprintf(stderr, "showcaster shows: unknown subcommand %q (create, list or report)\n", sub)
 		return 2
 	}
 }
@@ -115,4 +140,24 @@ func envOr(k, def string) string {
 		return v
 	}
 	return def
+}
+
+// ReportLines are a report's figures as label and value, in the order an
+// operator reads them after a show.
+func ReportLines(r Report) [][2]string {
+	session := "yes"
+	if r.EffectiveMin <= 15 {
+		session = "no (a session needs more than 15 minutes)"
+	}
+	return [][2]string{
+		{"viewers", fmt.Sprint(r.Viewers)},
+		{"peak online", fmt.Sprint(r.PeakOnline)},
+		{"comments", fmt.Sprint(r.Comments)},
+		{"likes", fmt.Sprint(r.Likes)},
+		{"orders", fmt.Sprint(r.Orders)},
+		{"buyers", fmt.Sprint(r.Buyers)},
+		{"revenue", fmt.Sprintf("%d.%02d", r.RevenueCents/100, r.RevenueCents%100)},
+		{"effective minutes", fmt.Sprint(r.EffectiveMin)},
+		{"counts as a session", session},
+	}
 }

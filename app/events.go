@@ -8,13 +8,14 @@ import (
 
 // Domain types the UI uses, re-exported so that ui needs no network package.
 type (
-	Show      = platform.Show
-	ShowState = platform.ShowState
-	Comment   = platform.Comment
-	Reply     = platform.Reply
-	Order     = platform.Order
-	Product   = platform.Product
-	Report    = platform.Report
+	Show        = platform.Show
+	ShowState   = platform.ShowState
+	Comment     = platform.Comment
+	Reply       = platform.Reply
+	Order       = platform.Order
+	Product     = platform.Product
+	Report      = platform.Report
+	ReportPoint = platform.ReportPoint
 )
 
 // Event is what the engine tells the UI. Values only; the UI applies them

@@ -274,6 +274,11 @@ func (f *fakeStudio) ShowCommentOnAir(c app.Comment) error {
 	return nil
 }
 
+func (f *fakeStudio) Report(context.Context) (app.Report, error) {
+	return app.Report{Viewers: 120, PeakOnline: 87, Comments: 342, Likes: 1203, Orders: 9, Buyers: 7,
+		RevenueCents: 89100, EffectiveMin: 42, Series: []app.ReportPoint{{Online: 10}, {Online: 87}, {Online: 40}}}, nil
+}
+
 // OnAir: the picture goes out while the show is in trial or live, as with
 // the real studio, unless a test says it stalled.
 func (f *fakeStudio) OnAir() bool {

@@ -32,6 +32,7 @@ type Studio interface {
 	EndShow(ctx context.Context) error
 	Elapsed() time.Duration
 	OnAir() bool
+	Report(ctx context.Context) (app.Report, error)
 	ViewerURL() string
 
 	Reply(ctx context.Context, c app.Comment, text string, private bool) error

@@ -47,6 +47,7 @@ type studioWindow struct {
 	comments *commentsPanel
 	status   *widget.Label
 	side     sideWindows
+	report   *reportView // the last report shown
 
 	// confirm asks before something that cannot be undone; tests replace it.
 	confirm func(title, message string, ok func())
@@ -167,6 +168,10 @@ func (w *studioWindow) apply(b *batch) {
 		case app.ShowStateChanged:
 			if e.CountdownLeft == 0 && e.Show.State != w.show.current.State {
 				w.notify("") // a refusal of the last state no longer applies
+			}
+			// The operator's next step after the show: its figures.
+			if e.Show.State == "ended" && w.show.current.State == "live" && e.Show.ID == w.show.current.ID {
+				w.openReport()
 			}
 			w.show.stateChanged(e)
 			w.preview.setCountdown(e.CountdownLeft)

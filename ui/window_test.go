@@ -295,3 +295,23 @@ func TestGoLiveResumesAStalledShow(t *testing.T) {
 	test.Tap(h.w.show.live)
 	h.waitFor("the picture back on air", func() bool { return fs.OnAir() })
 }
+
+// Ending a live show opens its report: the figures the operator reviews.
+func TestEndingTheLiveShowOpensItsReport(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	show, err := fs.CreateShow(context.Background(), "报告测试", time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs.SelectShow(context.Background(), show.ID)
+	fs.setState("live")
+	h.waitFor("live state", func() bool { return h.w.show.current.State == "live" })
+	fs.setState("ended")
+	h.waitFor("the report", func() bool { return h.w.report != nil })
+	for key, want := range map[string]string{"viewers": "120", "peak": "87", "orders": "9", "buyers": "7", "revenue": "¥891.00", "minutes": "42"} {
+		if got := h.w.report.values[key].Text; got != want {
+			t.Errorf("report %s = %q, want %q", key, got, want)
+		}
+	}
+}
