@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -263,20 +264,27 @@ func (sh *show) transitionLocked(ctx context.Context, to platform.ShowState) err
 }
 
 func (s *Server) handleTrial(w http.ResponseWriter, r *http.Request) error {
+	return s.startBroadcast(w, r, platform.StateTrial, "start a trial", platform.StateApproved)
+}
+
+// startBroadcast moves a show into a trial or live from the states that
+// allow it and answers with the ingest; asking again in that state answers
+// the same ingest, so a publisher that lost its session can come back.
+func (s *Server) startBroadcast(w http.ResponseWriter, r *http.Request, to platform.ShowState, what string, from ...platform.ShowState) error {
 	sh, err := s.lookup(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	switch sh.row.State {
-	case platform.StateTrial:
-	case platform.StateApproved:
-		if err := sh.transitionLocked(r.Context(), platform.StateTrial); err != nil {
+	switch {
+	case sh.row.State == to:
+	case slices.Contains(from, sh.row.State):
+		if err := sh.transitionLocked(r.Context(), to); err != nil {
 			return err
 		}
 	default:
-		return stateError(sh.row, "start a trial")
+		return stateError(sh.row, what)
 	}
 	writeJSON(w, http.StatusOK, sh.ingestLocked(s.baseURL(r)))
 	return nil
@@ -304,23 +312,7 @@ func (s *Server) handleTrialEnd(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) error {
-	sh, err := s.lookup(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	switch sh.row.State {
-	case platform.StateLive:
-	case platform.StateApproved, platform.StateTrial:
-		if err := sh.transitionLocked(r.Context(), platform.StateLive); err != nil {
-			return err
-		}
-	default:
-		return stateError(sh.row, "go live")
-	}
-	writeJSON(w, http.StatusOK, sh.ingestLocked(s.baseURL(r)))
-	return nil
+	return s.startBroadcast(w, r, platform.StateLive, "go live", platform.StateApproved, platform.StateTrial)
 }
 
 func (s *Server) handleEnd(w http.ResponseWriter, r *http.Request) error {
