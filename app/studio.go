@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -581,24 +582,43 @@ func (s *Studio) Shows(ctx context.Context) ([]Show, error) {
 	return s.platformClient().Shows(ctx)
 }
 
-// CreateShow books a show plan (the platform audits it) with the catalogue's
-// products in link order, and selects it.
+// ShowPlan is what the operator books with the platform.
+type ShowPlan struct {
+	Title    string
+	Starts   time.Time
+	Duration time.Duration
+	// ProductIDs are the show's products in running order; nil takes the
+	// whole catalogue in link order.
+	ProductIDs []string
+}
+
+// CreateShow books a show plan with the whole catalogue and selects it.
 func (s *Studio) CreateShow(ctx context.Context, title string, starts time.Time, d time.Duration) (Show, error) {
-	title = strings.TrimSpace(title)
+	return s.PlanShow(ctx, ShowPlan{Title: title, Starts: starts, Duration: d})
+}
+
+// PlanShow books a show plan (the platform audits it) with its products,
+// and selects it.
+func (s *Studio) PlanShow(ctx context.Context, plan ShowPlan) (Show, error) {
+	title := strings.TrimSpace(plan.Title)
 	if title == "" {
 		return Show{}, ErrNoTitle
 	}
-	mins := int(d.Round(time.Minute) / time.Minute)
+	mins := int(plan.Duration.Round(time.Minute) / time.Minute)
 	if mins < 1 || mins > platform.MaxDurationMin {
 		return Show{}, fmt.Errorf("%w (got %d minutes)", ErrSlotTooLong, mins)
 	}
-	var ids []string
-	if products, err := s.store.Products(); err == nil {
+	ids := plan.ProductIDs
+	if ids == nil {
+		products, err := s.store.Products()
+		if err != nil {
+			return Show{}, err
+		}
 		for _, p := range products {
 			ids = append(ids, p.ID)
 		}
 	}
-	sh, err := s.platformClient().CreateShow(ctx, platform.NewShow{Title: title, StartsAt: starts, DurationMin: mins, ProductIDs: ids})
+	sh, err := s.platformClient().CreateShow(ctx, platform.NewShow{Title: title, StartsAt: plan.Starts, DurationMin: mins, ProductIDs: ids})
 	if err != nil {
 		return Show{}, err
 	}
@@ -608,6 +628,24 @@ func (s *Studio) CreateShow(ctx context.Context, title string, starts time.Time,
 		}
 	}
 	return sh, s.SelectShow(ctx, sh.ID)
+}
+
+// Catalogue is every product the studio knows, in link order.
+func (s *Studio) Catalogue() ([]store.Product, error) { return s.store.Products() }
+
+// ImportProducts reads a CSV file of products into the catalogue. Bad rows
+// are reported by row number with the reason; the good rows are imported
+// and nothing already stored is lost. The product window follows.
+func (s *Studio) ImportProducts(r io.Reader, baseDir string) (store.ImportReport, error) {
+	rep, err := s.store.ImportCSV(r, store.ImportOptions{BaseDir: baseDir})
+	if rep.Imported() > 0 && s.desk != nil {
+		// New prices and scripts reach the product window and the prompter.
+		if lerr := s.desk.Load(s.desk.ShowID()); lerr != nil {
+			s.emit(Notice{Err: lerr})
+		}
+		s.emit(ProductsChanged{})
+	}
+	return rep, err
 }
 
 // SelectShow makes a show the current one: its events flow to the UI and the

@@ -395,3 +395,31 @@ func TestReopenedStudioResumesLiveShow(t *testing.T) {
 		t.Errorf("a second Go live while the picture goes out: %v, want %v", err, ErrAlreadyPublishing)
 	}
 }
+
+// A show plan books the chosen products; the product desk loads just those.
+func TestPlanShowWithChosenProducts(t *testing.T) {
+	s := startStudio(t)
+	var ids []string
+	for i, title := range []string{"围巾", "帽子", "手套"} {
+		p, err := s.Store().UpsertProduct(store.Product{Product: platform.Product{LinkNo: i + 1, Title: title, PriceCents: 1000, Currency: "CNY"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	sh, err := s.PlanShow(context.Background(), ShowPlan{Title: "手套专场", Starts: time.Now().Add(time.Hour), Duration: time.Hour, ProductIDs: []string{ids[2], ids[0]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Products().Products()
+	if len(got) != 2 || got[0].ID != ids[2] || got[1].ID != ids[0] {
+		t.Errorf("the desk lists %v, want 手套 then 围巾", got)
+	}
+	if len(sh.ProductIDs) != 2 {
+		t.Errorf("the platform's plan lists %v, want the two chosen products", sh.ProductIDs)
+	}
+	rep, err := s.ImportProducts(strings.NewReader("link_no,title,price\n2,帽子(新款),59\n4,,1\n"), "")
+	if err != nil || rep.Imported() != 1 || len(rep.Skipped) != 1 || rep.Skipped[0].Row != 3 {
+		t.Errorf("import: %+v, %v; want one product updated and row 3 reported", rep, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"showcaster/app"
+	"showcaster/app/store"
 )
 
 // fakeStudio records what the window asks for and lets a test play the
@@ -32,7 +34,9 @@ type fakeStudio struct {
 	onAir     string
 	muted     bool
 	recording string
-	stalled   bool // the show is on air on the platform but no picture goes out
+	stalled   bool         // the show is on air on the platform but no picture goes out
+	store     *store.Store // the catalogue, when a test gives one
+	plans     []app.ShowPlan
 	desk      *app.ProductDesk
 	started   time.Time
 	source    app.SourceKind
@@ -272,6 +276,24 @@ func (f *fakeStudio) ShowCommentOnAir(c app.Comment) error {
 	defer f.mu.Unlock()
 	f.onAir = c.ID
 	return nil
+}
+
+func (f *fakeStudio) PlanShow(ctx context.Context, plan app.ShowPlan) (app.Show, error) {
+	f.mu.Lock()
+	f.plans = append(f.plans, plan)
+	f.mu.Unlock()
+	return f.CreateShow(ctx, plan.Title, plan.Starts, plan.Duration)
+}
+
+func (f *fakeStudio) Catalogue() ([]store.Product, error) {
+	if f.store == nil {
+		return nil, nil
+	}
+	return f.store.Products()
+}
+
+func (f *fakeStudio) ImportProducts(r io.Reader, dir string) (store.ImportReport, error) {
+	return f.store.ImportCSV(r, store.ImportOptions{BaseDir: dir})
 }
 
 func (f *fakeStudio) Report(context.Context) (app.Report, error) {

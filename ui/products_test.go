@@ -198,3 +198,55 @@ func TestCueOverPreviewFollowsProductOnAir(t *testing.T) {
 		t.Error("the cue stayed over the preview after it was turned off")
 	}
 }
+
+// The New show dialog offers the catalogue with every product ticked; the
+// show is booked with the ticked ones in running order.
+func TestNewShowPicksProducts(t *testing.T) {
+	_, st, order := deskFixture(t)
+	fs := newFakeStudio()
+	fs.store = st
+	h := newHarness(t, fs)
+	h.w.show.newShowDialog()
+	f := h.w.show.newForm
+	if f.picks == nil || len(f.picks.Options) != 3 || len(f.picks.Selected) != 3 {
+		t.Fatalf("the dialog offers %v with %v ticked; want the three catalogue products, all ticked", f.picks.Options, f.picks.Selected)
+	}
+	f.title.SetText("周末专场")
+	// Untick the second product (link 2, 保温杯).
+	f.picks.SetSelected([]string{f.picks.Options[0], f.picks.Options[2]})
+	f.submit(true)
+	h.waitFor("the plan", func() bool {
+		fs.mu.Lock()
+		defer fs.mu.Unlock()
+		return len(fs.plans) == 1
+	})
+	got := fs.plans[0].ProductIDs
+	// order is the show order C, A, B of the fixture; link order is A, B, C.
+	want := []string{order[1], order[0]}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("booked products %v, want links 1 and 3 in link order %v", got, want)
+	}
+}
+
+// Importing a CSV from the window reports each bad row by number while the
+// good rows reach the catalogue.
+func TestImportCSVFromWindow(t *testing.T) {
+	_, st, _ := deskFixture(t)
+	fs := newFakeStudio()
+	fs.store = st
+	h := newHarness(t, fs)
+	csv := "link_no,title,price\n7,新款帽子,59\n8,,20\n9,围巾,abc\n"
+	h.w.importProducts(strings.NewReader(csv), "/tmp/products.csv")
+	sum := h.w.lastImport
+	for _, want := range []string{"Imported 1 products", "2 rows skipped", "Row 3:", "Row 4:"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("import summary %q lacks %q", sum, want)
+		}
+	}
+	if p, err := st.ProductByLinkNo(7); err != nil || p.Title != "新款帽子" {
+		t.Errorf("link 7 after import: %+v, %v", p, err)
+	}
+	if all, _ := st.Products(); len(all) != 4 {
+		t.Errorf("the catalogue holds %d products, want the 3 it had and the 1 good row", len(all))
+	}
+}

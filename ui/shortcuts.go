@@ -52,6 +52,7 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Show report"), w.openReport), fyne.NewMenuItemSeparator(), quit)
 	studio := fyne.NewMenu(lang.L("Studio"), item(acts[4]), item(acts[5]),
 		fyne.NewMenuItem(lang.L("Product window"), w.openProducts),
+		fyne.NewMenuItem(lang.L("Import products (CSV)…"), w.openImportProducts),
 		fyne.NewMenuItem(lang.L("Prompter"), w.openPrompter),
 		fyne.NewMenuItem(lang.L("Prompter over the preview"), w.toggleCueOnPreview),
 		fyne.NewMenuItemSeparator(), item(acts[6]))

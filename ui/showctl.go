@@ -36,6 +36,7 @@ type showPanel struct {
 	setts   *widget.Button
 	record  *widget.Button
 
+	newForm   *newShowForm
 	shows     []app.Show
 	current   app.Show
 	has       bool
@@ -369,6 +370,29 @@ func (p *showPanel) newShowDialog() {
 		widget.NewFormItem(lang.L("Starts at"), start),
 		widget.NewFormItem(lang.L("Duration (minutes)"), dur),
 	}
+	// The show's products: the catalogue, all ticked, in link order (the
+	// running order, which the product window can change later).
+	catalogue, err := p.w.studio.Catalogue()
+	if err != nil {
+		p.w.fail(lang.L("The catalogue could not be read"), err)
+	}
+	var picks *widget.CheckGroup
+	labelID := map[string]string{}
+	if len(catalogue) > 0 {
+		var labels []string
+		for _, pr := range catalogue {
+			l := fmt.Sprintf(lang.L("Link %d · %s"), pr.LinkNo, pr.Title)
+			labels = append(labels, l)
+			labelID[l] = pr.ID
+		}
+		picks = widget.NewCheckGroup(labels, nil)
+		picks.SetSelected(labels)
+		list := container.NewVScroll(picks)
+		list.SetMinSize(fyne.NewSize(380, 150))
+		items = append(items, widget.NewFormItem(lang.L("Products"), list))
+	} else {
+		items = append(items, widget.NewFormItem(lang.L("Products"), widget.NewLabel(lang.L("None yet: Studio → Import products (CSV)…"))))
+	}
 	var d dialog.Dialog
 	submit := func(ok bool) {
 		if !ok {
@@ -379,10 +403,21 @@ func (p *showPanel) newShowDialog() {
 			p.w.fail(lang.L("The show was not created"), err)
 			return
 		}
+		plan := app.ShowPlan{Title: t.title, Starts: t.start, Duration: t.dur}
+		if picks != nil {
+			plan.ProductIDs = []string{}
+			for _, pr := range catalogue {
+				for _, l := range picks.Selected {
+					if labelID[l] == pr.ID {
+						plan.ProductIDs = append(plan.ProductIDs, pr.ID)
+					}
+				}
+			}
+		}
 		var s app.Show
 		p.w.async(func(ctx context.Context) error {
 			var err error
-			s, err = p.w.studio.CreateShow(ctx, t.title, t.start, t.dur)
+			s, err = p.w.studio.PlanShow(ctx, plan)
 			return err
 		}, func(err error) {
 			if err != nil {
@@ -393,15 +428,24 @@ func (p *showPanel) newShowDialog() {
 			p.reload(s.ID)
 		})
 	}
+	p.newForm = &newShowForm{title: title, start: start, dur: dur, picks: picks, submit: submit}
 	d = dialog.NewForm(lang.L("New show"), lang.L("Create"), lang.L("Cancel"), items, submit, p.w.win)
 	// Enter in the title creates the show: the quickest path for a rehearsal.
 	title.OnSubmitted = func(string) {
 		d.Hide()
 		submit(true)
 	}
-	d.Resize(fyne.NewSize(460, 260))
+	d.Resize(fyne.NewSize(520, 440))
 	d.Show()
 	p.w.win.Canvas().Focus(title)
+}
+
+// newShowForm is the open New show dialog's fields, kept for tests.
+type newShowForm struct {
+	title, start *widget.Entry
+	dur          *widget.SelectEntry
+	picks        *widget.CheckGroup
+	submit       func(bool)
 }
 
 type newShow struct {

@@ -3,9 +3,11 @@ package ui
 import (
 	"context"
 	"image"
+	"io"
 	"time"
 
 	"showcaster/app"
+	"showcaster/app/store"
 )
 
 // Studio is the part of *app.Studio the window uses. Naming it here keeps the
@@ -23,7 +25,9 @@ type Studio interface {
 	Preview(maxW, maxH int) *image.RGBA
 
 	Shows(ctx context.Context) ([]app.Show, error)
-	CreateShow(ctx context.Context, title string, starts time.Time, d time.Duration) (app.Show, error)
+	PlanShow(ctx context.Context, plan app.ShowPlan) (app.Show, error)
+	Catalogue() ([]store.Product, error)
+	ImportProducts(r io.Reader, baseDir string) (store.ImportReport, error)
 	SelectShow(ctx context.Context, id string) error
 	CurrentShow() (app.Show, bool)
 	StartTrial(ctx context.Context) error

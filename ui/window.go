@@ -48,6 +48,8 @@ type studioWindow struct {
 	status   *widget.Label
 	side     sideWindows
 	report   *reportView // the last report shown
+	// lastImport is the summary of the last CSV import, as shown.
+	lastImport string
 
 	// confirm asks before something that cannot be undone; tests replace it.
 	confirm func(title, message string, ok func())
