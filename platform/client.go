@@ -3,6 +3,8 @@ package platform
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -72,6 +74,12 @@ func (c *Client) do(ctx context.Context, op, method, path string, in, out any) e
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if method != http.MethodGet {
+		// With a key, the HTTP client may resend the call on a fresh
+		// connection when a kept-alive one was closed under it (a platform
+		// restart), and the platform answers a repeat with the first answer.
+		req.Header.Set("Idempotency-Key", newKey())
+	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -92,6 +100,13 @@ func (c *Client) do(ctx context.Context, op, method, path string, in, out any) e
 		return fmt.Errorf("%s: %w (is %s a Showcaster platform?): %v", op, ErrProtocol, c.base, err)
 	}
 	return nil
+}
+
+// newKey is a random idempotency key.
+func newKey() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func decodeAPIError(op string, status int, data []byte) *APIError {

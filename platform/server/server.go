@@ -60,6 +60,7 @@ type Server struct {
 	viewer fs.FS
 	media  *media
 	limits *limiter
+	idem   *idempotency
 	mux    *http.ServeMux
 
 	ctx    context.Context
@@ -125,6 +126,7 @@ func New(cfg Config) (*Server, error) {
 		s.logf = func(string, ...any) {}
 	}
 	s.limits = newLimiter(s.clk)
+	s.idem = newIdempotency()
 	s.viewer = cfg.Viewer
 	if s.viewer == nil {
 		s.viewer = defaultViewer()
@@ -327,10 +329,17 @@ func (s *Server) studio(h func(http.ResponseWriter, *http.Request) error) http.H
 			writeError(w, fail(ErrUnauthorized, "the platform refused the studio token: send Authorization: Bearer <studio token> as printed by `showcaster platform`"))
 			return
 		}
-		if err := h(w, r); err != nil {
-			s.reportError(err)
-			writeError(w, err)
+		run := func(w http.ResponseWriter, r *http.Request) {
+			if err := h(w, r); err != nil {
+				s.reportError(err)
+				writeError(w, err)
+			}
 		}
+		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method != http.MethodGet {
+			s.idem.serve(key, s.clk.Now(), w, r, run)
+			return
+		}
+		run(w, r)
 	}
 }
 
