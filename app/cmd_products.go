@@ -183,15 +183,18 @@ func productsList(dir string, asJSON bool, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "no products yet; add some with: showcaster products import products.csv")
 		return 0
 	}
+	// The title goes last: tabwriter counts a Chinese character as one
+	// column though a terminal draws it two wide, which would skew any
+	// column after it.
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LINK\tID\tTITLE\tPRICE\tSTOCK\tSTATUS")
+	fmt.Fprintln(tw, "LINK\tID\tPRICE\tSTOCK\tSTATUS\tTITLE")
 	for _, p := range ps {
-		status := ""
+		status := "on sale"
 		if p.SoldOut {
 			status = "sold out"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s\t%d\t%s\n", p.LinkNo, p.ID, p.Title, store.FormatCents(p.PriceCents),
-			p.Currency, p.Stock, status)
+		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%d\t%s\t%s\n", p.LinkNo, p.ID, store.FormatCents(p.PriceCents),
+			p.Currency, p.Stock, status, p.Title)
 	}
 	tw.Flush()
 	return 0
