@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -104,6 +105,9 @@ type ProductDeskConfig struct {
 	LoadImage func(ref string) (image.Image, error)
 	// PlatformTimeout bounds each platform call; default 5 s.
 	PlatformTimeout time.Duration
+	// HTTP fetches product pictures given as web addresses; default a
+	// client with a 15 s timeout.
+	HTTP *http.Client
 }
 
 func (c ProductDeskConfig) withDefaults() ProductDeskConfig {
@@ -128,6 +132,9 @@ func (c ProductDeskConfig) withDefaults() ProductDeskConfig {
 	}
 	if c.PlatformTimeout <= 0 {
 		c.PlatformTimeout = 5 * time.Second
+	}
+	if c.HTTP == nil {
+		c.HTTP = &http.Client{Timeout: 15 * time.Second}
 	}
 	return c
 }
@@ -159,6 +166,8 @@ type ProductDesk struct {
 	plat platformQueue
 	// uploaded maps a local picture (path, size, mtime) to its platform URL.
 	uploaded map[string]string
+	// fetching are the web pictures being downloaded.
+	fetching map[string]bool
 }
 
 // NewProductDesk starts a desk with an empty list; Load fills it.
@@ -174,7 +183,7 @@ func NewProductDesk(cfg ProductDeskConfig) (*ProductDesk, error) {
 		cfg.Renderer = overlay.NewRenderer(fonts)
 	}
 	cfg = cfg.withDefaults()
-	d := &ProductDesk{cfg: cfg, corner: cfg.Corner, canvas: cfg.Canvas, images: map[string]image.Image{}, uploaded: map[string]string{}}
+	d := &ProductDesk{cfg: cfg, corner: cfg.Corner, canvas: cfg.Canvas, images: map[string]image.Image{}, uploaded: map[string]string{}, fetching: map[string]bool{}}
 	d.plat.start()
 	return d, nil
 }
@@ -203,6 +212,7 @@ func (d *ProductDesk) Load(showID string) error {
 	}
 	d.mu.Lock()
 	d.showID, d.products = showID, ps
+	d.prefetchLocked()
 	d.mu.Unlock()
 	d.cfg.Emit(ProductsChanged{})
 	return nil
@@ -580,6 +590,10 @@ func (d *ProductDesk) imageLocked(ref string) image.Image {
 	if img, ok := d.images[ref]; ok {
 		return img
 	}
+	if isWebImage(ref) {
+		d.prefetchLocked()
+		return nil
+	}
 	img, err := d.cfg.LoadImage(ref)
 	d.images[ref] = img
 	if err != nil {
@@ -700,10 +714,10 @@ func (d *ProductDesk) showBulletinLocked(text string) error {
 	return nil
 }
 
+// loadLocalImage reads a picture file; web pictures are fetched in the
+// background instead (see prefetchLocked).
 func loadLocalImage(ref string) (image.Image, error) {
 	if strings.Contains(ref, "://") {
-		// Remote images are the platform's to show; the card draws its
-		// placeholder rather than wait on the network mid-show.
 		return nil, nil
 	}
 	return overlay.LoadImage(ref)
