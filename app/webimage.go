@@ -81,3 +81,15 @@ func (d *ProductDesk) fetch(ref string) {
 	}
 	d.cfg.Emit(ProductsChanged{})
 }
+
+// Picture is the product's photo as the card draws it: nil while a web
+// picture is on its way, or when there is none (the placeholder).
+func (d *ProductDesk) Picture(id string) image.Image {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	i := d.indexLocked(id)
+	if i < 0 {
+		return nil
+	}
+	return d.imageLocked(d.products[i].ImageURL)
+}

@@ -2,7 +2,7 @@ package ui
 
 import (
 	"fmt"
-	"os"
+	"image"
 	"strconv"
 	"strings"
 
@@ -218,7 +218,7 @@ func (w *productWindow) refresh() {
 		r.soldOut.SetChecked(p.SoldOut)
 		enableIf(r.up, i > 0)
 		enableIf(r.down, i < len(ps)-1)
-		r.setThumb(p.ImageURL)
+		r.setThumb(w.desk.Picture(p.ID))
 	}
 	// Texts changed width ("Explaining" appears, prices grow): lay the rows
 	// out again so nothing is drawn over its neighbour.
@@ -271,21 +271,19 @@ func (w *productWindow) newRow(id string) *productRow {
 	return r
 }
 
-// setThumb shows the product photo when it is a local file, else an icon.
-func (r *productRow) setThumb(ref string) {
-	if ref == r.thumb.File {
+// setThumb shows the product photo as the card draws it (a local file, or
+// a web picture once it has arrived), else an icon.
+func (r *productRow) setThumb(img image.Image) {
+	if img != nil && img == r.thumb.Image {
 		return
 	}
-	if ref != "" && !strings.Contains(ref, "://") {
-		if _, err := os.Stat(ref); err == nil {
-			r.thumb.Resource = nil
-			r.thumb.File = ref
-			r.thumb.Refresh()
-			return
-		}
+	if img != nil {
+		r.thumb.Resource = nil
+		r.thumb.Image = img
+	} else {
+		r.thumb.Image = nil
+		r.thumb.Resource = theme.FileImageIcon()
 	}
-	r.thumb.File = ""
-	r.thumb.Resource = theme.FileImageIcon()
 	r.thumb.Refresh()
 }
 
