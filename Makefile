@@ -7,7 +7,7 @@ BIN     := bin/showcaster
 # a CJK font, imagemagick for screenshots, ffmpeg for the CPU comparison.
 DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
 	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
-	chromium fonts-wqy-microhei imagemagick ffmpeg curl
+	chromium fonts-wqy-microhei imagemagick ffmpeg curl time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/...
 
