@@ -68,6 +68,7 @@ type ProductStore interface {
 	Product(id string) (store.Product, error)
 	Products() ([]store.Product, error)
 	ShowProducts(showID string) ([]store.Product, error)
+	SetShowProducts(showID string, ids []string) error
 	MoveProduct(showID, productID string, newIndex int) error
 	SetSoldOut(id string, soldOut bool) (store.Product, error)
 	UpdatePrice(id string, priceCents, originalCents int64) (store.Product, error)
@@ -216,6 +217,26 @@ func (d *ProductDesk) Load(showID string) error {
 	d.mu.Unlock()
 	d.cfg.Emit(ProductsChanged{})
 	return nil
+}
+
+// Catalogue is every product in the store, in link order: what a show's
+// list is chosen from.
+func (d *ProductDesk) Catalogue() ([]store.Product, error) { return d.cfg.Store.Products() }
+
+// SetShowProducts makes ids (in running order) the loaded show's products.
+// A product on air that leaves the list is taken down first.
+func (d *ProductDesk) SetShowProducts(ids []string) error {
+	showID := d.ShowID()
+	if showID == "" {
+		return ErrNoShow
+	}
+	if on := d.OnAir(); on != "" && !slices.Contains(ids, on) {
+		d.TakeDown()
+	}
+	if err := d.cfg.Store.SetShowProducts(showID, ids); err != nil {
+		return err
+	}
+	return d.Load(showID)
 }
 
 // ShowID is the show loaded ("" for the catalogue).

@@ -470,3 +470,33 @@ func TestPinsReachRealPlatform(t *testing.T) {
 		t.Fatalf("still pinned after take down: %+v", p.Pinned)
 	}
 }
+
+// The assistant changes the show's list: the product on air that leaves it
+// is taken down, the new list is what Next walks.
+func TestSetShowProducts(t *testing.T) {
+	st, ids := deskStore(t)
+	d, err := NewProductDesk(ProductDeskConfig{Store: st, Renderer: deskRenderer(t), Slide: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Load("s1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.ExplainNow(ids["C"]); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetShowProducts([]string{ids["D"], ids["A"]}); err != nil {
+		t.Fatal(err)
+	}
+	if d.OnAir() != "" {
+		t.Errorf("%s stayed on air after leaving the show's list", d.OnAir())
+	}
+	got := d.Products()
+	if len(got) != 2 || got[0].ID != ids["D"] || got[1].ID != ids["A"] {
+		t.Errorf("the show lists %v, want D then A", got)
+	}
+	if err := d.Next(); err != nil || d.OnAir() != ids["D"] {
+		t.Errorf("Next after the change put %q on air (%v), want D", d.OnAir(), err)
+	}
+}

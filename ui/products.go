@@ -49,7 +49,8 @@ type productWindow struct {
 	stock     *widget.Entry
 	save      *widget.Button
 
-	status *widget.Label
+	status  *widget.Label
+	chooser *chooser // the last "Choose products" dialog
 	// updating is set while rows are filled from the desk, so the sold-out
 	// checks do not echo the desk's own state back to it.
 	updating bool
@@ -102,8 +103,9 @@ func newProductWindow(a fyne.App, desk *app.ProductDesk) *productWindow {
 			}
 		}
 	}
+	choose := widget.NewButtonWithIcon(lang.L("Choose products…"), theme.ListIcon(), w.chooseProducts)
 	top := container.NewBorder(nil, nil, nil,
-		container.NewHBox(w.prev, w.next, w.takeDown, widget.NewLabel(lang.L("Card corner")), w.corner), w.onAirLabel)
+		container.NewHBox(w.prev, w.next, w.takeDown, widget.NewLabel(lang.L("Card corner")), w.corner, choose), w.onAirLabel)
 
 	w.list = container.NewVBox()
 

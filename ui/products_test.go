@@ -250,3 +250,34 @@ func TestImportCSVFromWindow(t *testing.T) {
 		t.Errorf("the catalogue holds %d products, want the 3 it had and the 1 good row", len(all))
 	}
 }
+
+// The assistant drops a product from the show and adds it back: the list
+// follows, and the re-added product joins at the end.
+func TestChooseShowProducts(t *testing.T) {
+	a := test.NewTempApp(t)
+	desk, _, order := deskFixture(t)
+	w := newProductWindow(a, desk)
+	w.chooseProducts()
+	c := w.chooser
+	if len(c.picks.Selected) != 3 {
+		t.Fatalf("the dialog ticks %v, want the show's three products", c.picks.Selected)
+	}
+	// Untick the show's first product (link 3, 羊毛围巾).
+	var keep []string
+	for _, l := range c.picks.Selected {
+		if c.labelID[l] != order[0] {
+			keep = append(keep, l)
+		}
+	}
+	c.picks.SetSelected(keep)
+	c.apply()
+	if got := desk.Products(); len(got) != 2 || got[0].ID != order[1] || got[1].ID != order[2] {
+		t.Fatalf("after unticking the show lists %v, want the other two in their order", got)
+	}
+	w.chooseProducts()
+	w.chooser.picks.SetSelected(w.chooser.picks.Options)
+	w.chooser.apply()
+	if got := desk.Products(); len(got) != 3 || got[2].ID != order[0] {
+		t.Errorf("after ticking it again the show lists %v, want it back at the end", got)
+	}
+}
