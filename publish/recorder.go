@@ -268,14 +268,7 @@ func (r *Recorder) tick(now time.Time) {
 	frames, bytes := r.framesSent.Load(), r.bytes.Load()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	w := &r.rates
-	if !w.at.IsZero() {
-		if dt := now.Sub(w.at).Seconds(); dt > 0 {
-			w.fps = float64(frames-w.frames) / dt
-			w.kbps = float64(bytes-w.bytes) * 8 / 1000 / dt
-		}
-	}
-	w.at, w.frames, w.bytes = now, frames, bytes
+	r.rates.advance(now, frames, bytes)
 }
 
 // Stats reports what reached the file.

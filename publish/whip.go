@@ -185,6 +185,17 @@ type rateWindow struct {
 	fps, kbps float64
 }
 
+// advance turns the counters now into the rates since the last tick.
+func (r *rateWindow) advance(now time.Time, frames, bytes uint64) {
+	if !r.at.IsZero() {
+		if dt := now.Sub(r.at).Seconds(); dt > 0 {
+			r.fps = float64(frames-r.frames) / dt
+			r.kbps = float64(bytes-r.bytes) * 8 / 1000 / dt
+		}
+	}
+	r.at, r.frames, r.bytes = now, frames, bytes
+}
+
 // NewWHIP makes a WHIP output; nothing happens on the network until Start.
 func NewWHIP(cfg WHIPConfig) *WHIP {
 	cfg = cfg.withDefaults()
@@ -470,14 +481,7 @@ func (w *WHIP) tick(now time.Time) {
 	frames, bytes := w.framesSent.Load(), w.bytes.Load()
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	r := &w.rates
-	if !r.at.IsZero() {
-		if dt := now.Sub(r.at).Seconds(); dt > 0 {
-			r.fps = float64(frames-r.frames) / dt
-			r.kbps = float64(bytes-r.bytes) * 8 / 1000 / dt
-		}
-	}
-	r.at, r.frames, r.bytes = now, frames, bytes
+	w.rates.advance(now, frames, bytes)
 }
 
 // Stats returns the current counters with the rates of the last second.
