@@ -77,14 +77,15 @@ func TestStudioWindow(t *testing.T) {
 	// 1. A window titled Showcaster whose preview moves.
 	var win string
 	for deadline := time.Now().Add(20 * time.Second); win == ""; {
-		win, _ = x.try("search", "--name", "^Showcaster$")
-		win = strings.TrimSpace(strings.Split(win, "\n")[0])
-		if win == "" {
-			if time.Now().After(deadline) {
-				t.Fatal("no window titled Showcaster within 20 s")
-			}
-			time.Sleep(100 * time.Millisecond)
+		out, err := x.command("xdotool", "search", "--name", "^Showcaster$").Output()
+		if first := strings.TrimSpace(strings.Split(string(out), "\n")[0]); err == nil && isWindowID(first) {
+			win = first
+			break
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window titled Showcaster within 20 s (xdotool search: %v %q)", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	if name := strings.TrimSpace(x.run("getwindowname", win)); name != "Showcaster" {
 		t.Fatalf("the window is titled %q, want Showcaster", name)
@@ -170,18 +171,38 @@ func startXvfb(t *testing.T) string {
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start Xvfb: %v", err)
 		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		gone := make(chan struct{})
+		go func() { cmd.Wait(); close(gone) }()
+		t.Cleanup(func() { cmd.Process.Kill(); <-gone })
 		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			select {
+			case <-gone: // the display was taken after all: try the next one
+				deadline = time.Time{}
+				continue
+			default:
+			}
 			probe := exec.Command("xdotool", "getdisplaygeometry")
 			probe.Env = append(os.Environ(), "DISPLAY="+display)
 			if probe.Run() == nil {
 				return display
 			}
 		}
-		t.Fatalf("Xvfb on %s did not come up", display)
 	}
-	t.Fatal("no free X display between :90 and :139")
+	t.Fatal("no X display between :90 and :139 could be started")
 	return ""
+}
+
+// isWindowID reports whether s is an X window id as xdotool prints it.
+func isWindowID(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // xdo runs X tools on the test's display.
