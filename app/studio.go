@@ -291,7 +291,7 @@ func (s *Studio) buildEngine(st Settings) error {
 	eng, err := NewEngine(EngineConfig{
 		Width: st.Width, Height: st.Height, FPS: st.FPS, MinKbps: st.MinKbps, MaxKbps: st.MaxKbps,
 		LoopbackOnly: st.PlatformURL == "" || isLoopbackURL(st.PlatformURL),
-		Clock:        s.clk, Logf: s.cfg.Logf, Emit: s.engineEvent,
+		Clock:        s.clk, Logf: s.cfg.Logf, Emit: s.emit,
 	})
 	if err != nil {
 		return err
@@ -316,9 +316,6 @@ func (s *Studio) buildEngine(st Settings) error {
 	s.openMic(st)
 	return nil
 }
-
-// engineEvent passes engine news on to the UI.
-func (s *Studio) engineEvent(ev Event) { s.emit(ev) }
 
 func (s *Studio) refreshDevices() {
 	var found []Device

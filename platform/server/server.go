@@ -303,17 +303,17 @@ func (s *Server) routes() {
 
 	m.HandleFunc("GET /watch/{show}", s.handleWatch)
 	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.viewer)))
-	m.HandleFunc("GET /api/shows/{id}/public", s.handlePublic)
-	m.HandleFunc("POST /api/viewer/name", s.handleViewerName)
-	m.HandleFunc("POST /api/shows/{id}/comments", s.handleComment)
-	m.HandleFunc("POST /api/shows/{id}/likes", s.handleLike)
-	m.HandleFunc("POST /api/shows/{id}/orders", s.handleOrder)
+	m.HandleFunc("GET /api/shows/{id}/public", s.handle(s.handlePublic))
+	m.HandleFunc("POST /api/viewer/name", s.handle(s.handleViewerName))
+	m.HandleFunc("POST /api/shows/{id}/comments", s.handle(s.handleComment))
+	m.HandleFunc("POST /api/shows/{id}/likes", s.handle(s.handleLike))
+	m.HandleFunc("POST /api/shows/{id}/orders", s.handle(s.handleOrder))
 
-	m.HandleFunc("POST /whip/{show}", s.handleWHIP)
-	m.HandleFunc("DELETE /whip/{show}/{session}", s.handleWHIPDelete)
+	m.HandleFunc("POST /whip/{show}", s.handle(s.handleWHIP))
+	m.HandleFunc("DELETE /whip/{show}/{session}", s.handle(s.handleWHIPDelete))
 	m.HandleFunc("PATCH /whip/{show}/{session}", s.handleNoTrickle)
-	m.HandleFunc("POST /whep/{show}", s.handleWHEP)
-	m.HandleFunc("DELETE /whep/{show}/{session}", s.handleWHEPDelete)
+	m.HandleFunc("POST /whep/{show}", s.handle(s.handleWHEP))
+	m.HandleFunc("DELETE /whep/{show}/{session}", s.handle(s.handleWHEPDelete))
 	m.HandleFunc("PATCH /whep/{show}/{session}", s.handleNoTrickle)
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -322,18 +322,24 @@ func (s *Server) routes() {
 	s.mux = m
 }
 
+// handle serves a handler that returns its failure: the error becomes the
+// JSON error answer (and a log line when it is the platform's fault).
+func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.reportError(err)
+			writeError(w, err)
+		}
+	}
+}
+
 // studio guards a handler with the studio's Bearer token.
 func (s *Server) studio(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	run := s.handle(h)
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.isStudio(r) {
 			writeError(w, fail(ErrUnauthorized, "the platform refused the studio token: send Authorization: Bearer <studio token> as printed by `showcaster platform`"))
 			return
-		}
-		run := func(w http.ResponseWriter, r *http.Request) {
-			if err := h(w, r); err != nil {
-				s.reportError(err)
-				writeError(w, err)
-			}
 		}
 		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method != http.MethodGet {
 			s.idem.serve(key, s.clk.Now(), w, r, run)

@@ -114,14 +114,7 @@ func (s *Server) handleWatch(w http.ResponseWriter, r *http.Request) {
 	w.Write(page)
 }
 
-func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) {
-	if err := s.public(w, r); err != nil {
-		s.reportError(err)
-		writeError(w, err)
-	}
-}
-
-func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	sh, err := s.lookup(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -152,36 +145,30 @@ func (s *Server) public(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) handleViewerName(w http.ResponseWriter, r *http.Request) {
-	err := func() error {
-		var in struct {
-			Name string `json:"name"`
-		}
-		if err := readJSON(w, r, &in); err != nil {
-			return err
-		}
-		name := strings.TrimSpace(in.Name)
-		if n := utf8.RuneCountInString(name); n == 0 || n > maxNameRunes {
-			return fail(ErrBadRequest, "a display name needs 1 to %d characters", maxNameRunes)
-		}
-		v, err := s.ensureViewer(w, r)
-		if err != nil {
-			return err
-		}
-		if _, err := s.db.Exec(`UPDATE viewers SET name = ? WHERE id = ?`, name, v.ID); err != nil {
-			return fmt.Errorf("%w: rename viewer: %v", ErrStorage, err)
-		}
-		v.Name = name
-		s.mu.Lock()
-		s.viewers[v.secret] = v
-		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, v.Viewer)
-		return nil
-	}()
-	if err != nil {
-		s.reportError(err)
-		writeError(w, err)
+func (s *Server) handleViewerName(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Name string `json:"name"`
 	}
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	name := strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(name); n == 0 || n > maxNameRunes {
+		return fail(ErrBadRequest, "a display name needs 1 to %d characters", maxNameRunes)
+	}
+	v, err := s.ensureViewer(w, r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.Exec(`UPDATE viewers SET name = ? WHERE id = ?`, name, v.ID); err != nil {
+		return fmt.Errorf("%w: rename viewer: %v", ErrStorage, err)
+	}
+	v.Name = name
+	s.mu.Lock()
+	s.viewers[v.secret] = v
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, v.Viewer)
+	return nil
 }
 
 // participant is a viewer allowed to act on a show right now.
@@ -236,157 +223,142 @@ func (s *Server) moderationOf(ctx context.Context, showID, viewerID string) (mut
 	return m != 0, b != 0, nil
 }
 
-func (s *Server) viewerHandler(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
-			s.reportError(err)
-			writeError(w, err)
-		}
+func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Text string `json:"text"`
 	}
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := s.participate(r, "comment")
+	if err != nil {
+		return err
+	}
+	text := strings.TrimSpace(in.Text)
+	n := utf8.RuneCountInString(text)
+	if n == 0 {
+		return fail(ErrBadRequest, "a comment cannot be empty")
+	}
+	if n > maxCommentRunes {
+		return fail(ErrBadRequest, "a comment may hold at most %d characters; this one has %d", maxCommentRunes, n)
+	}
+	if err := s.limits.take(p.viewer.ID, limitComment); err != nil {
+		return err
+	}
+	muted, _, err := s.moderationOf(r.Context(), p.sh.row.ID, p.viewer.ID)
+	if err != nil {
+		return err
+	}
+	c := platform.Comment{Viewer: p.viewer.Viewer, Text: text, At: s.clk.Now()}
+	if word := s.bannedIn(text); word != "" {
+		c.Flagged, c.FlagReason = true, fmt.Sprintf("banned word %q", word)
+	} else if muted {
+		c.Flagged, c.FlagReason = true, "muted"
+	}
+	sh := p.sh
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	trial := sh.inTrialLocked()
+	res, err := s.db.Exec(`INSERT INTO comments (show_id, viewer_id, viewer_name, text, at, flagged, flag_reason, trial)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sh.row.ID, c.Viewer.ID, c.Viewer.Name, c.Text, c.At.UnixNano(),
+		boolInt(c.Flagged), c.FlagReason, boolInt(trial))
+	if err != nil {
+		return fmt.Errorf("%w: store a comment: %v", ErrStorage, err)
+	}
+	id, _ := res.LastInsertId()
+	c.ID = fmt.Sprintf("c%d", id)
+	sc := scopePublic
+	if c.Flagged {
+		sc = scopeStudio
+	}
+	s.noteViewerLocked(sh, c.Viewer.ID)
+	if err := sh.emitLocked(platform.Event{Type: platform.EventComment, At: c.At, Comment: &c}, sc, "", trial); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
 }
 
-func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) {
-	s.viewerHandler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			Text string `json:"text"`
-		}
-		if err := readJSON(w, r, &in); err != nil {
-			return err
-		}
-		p, err := s.participate(r, "comment")
-		if err != nil {
-			return err
-		}
-		text := strings.TrimSpace(in.Text)
-		n := utf8.RuneCountInString(text)
-		if n == 0 {
-			return fail(ErrBadRequest, "a comment cannot be empty")
-		}
-		if n > maxCommentRunes {
-			return fail(ErrBadRequest, "a comment may hold at most %d characters; this one has %d", maxCommentRunes, n)
-		}
-		if err := s.limits.take(p.viewer.ID, limitComment); err != nil {
-			return err
-		}
-		muted, _, err := s.moderationOf(r.Context(), p.sh.row.ID, p.viewer.ID)
-		if err != nil {
-			return err
-		}
-		c := platform.Comment{Viewer: p.viewer.Viewer, Text: text, At: s.clk.Now()}
-		if word := s.bannedIn(text); word != "" {
-			c.Flagged, c.FlagReason = true, fmt.Sprintf("banned word %q", word)
-		} else if muted {
-			c.Flagged, c.FlagReason = true, "muted"
-		}
-		sh := p.sh
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
-		trial := sh.inTrialLocked()
-		res, err := s.db.Exec(`INSERT INTO comments (show_id, viewer_id, viewer_name, text, at, flagged, flag_reason, trial)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sh.row.ID, c.Viewer.ID, c.Viewer.Name, c.Text, c.At.UnixNano(),
-			boolInt(c.Flagged), c.FlagReason, boolInt(trial))
-		if err != nil {
-			return fmt.Errorf("%w: store a comment: %v", ErrStorage, err)
-		}
-		id, _ := res.LastInsertId()
-		c.ID = fmt.Sprintf("c%d", id)
-		sc := scopePublic
-		if c.Flagged {
-			sc = scopeStudio
-		}
-		s.noteViewerLocked(sh, c.Viewer.ID)
-		if err := sh.emitLocked(platform.Event{Type: platform.EventComment, At: c.At, Comment: &c}, sc, "", trial); err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, c)
-		return nil
-	})(w, r)
+func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.participate(r, "like")
+	if err != nil {
+		return err
+	}
+	if err := s.limits.take(p.viewer.ID, limitLike); err != nil {
+		return err
+	}
+	sh := p.sh
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	now := s.clk.Now()
+	if _, err := s.db.Exec(`INSERT INTO likes (show_id, minute, trial, count) VALUES (?, ?, ?, 1)
+		ON CONFLICT (show_id, minute, trial) DO UPDATE SET count = count + 1`,
+		sh.row.ID, now.Unix()/60*60, boolInt(sh.inTrialLocked())); err != nil {
+		return fmt.Errorf("%w: store a like: %v", ErrStorage, err)
+	}
+	if _, err := s.db.Exec(`UPDATE shows SET likes = likes + 1 WHERE id = ?`, sh.row.ID); err != nil {
+		return fmt.Errorf("%w: store a like: %v", ErrStorage, err)
+	}
+	sh.row.Likes++
+	s.noteViewerLocked(sh, p.viewer.ID)
+	writeJSON(w, http.StatusOK, map[string]int64{"count": sh.row.Likes})
+	return nil
 }
 
-func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) {
-	s.viewerHandler(func(w http.ResponseWriter, r *http.Request) error {
-		p, err := s.participate(r, "like")
-		if err != nil {
-			return err
-		}
-		if err := s.limits.take(p.viewer.ID, limitLike); err != nil {
-			return err
-		}
-		sh := p.sh
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
-		now := s.clk.Now()
-		if _, err := s.db.Exec(`INSERT INTO likes (show_id, minute, trial, count) VALUES (?, ?, ?, 1)
-			ON CONFLICT (show_id, minute, trial) DO UPDATE SET count = count + 1`,
-			sh.row.ID, now.Unix()/60*60, boolInt(sh.inTrialLocked())); err != nil {
-			return fmt.Errorf("%w: store a like: %v", ErrStorage, err)
-		}
-		if _, err := s.db.Exec(`UPDATE shows SET likes = likes + 1 WHERE id = ?`, sh.row.ID); err != nil {
-			return fmt.Errorf("%w: store a like: %v", ErrStorage, err)
-		}
-		sh.row.Likes++
-		s.noteViewerLocked(sh, p.viewer.ID)
-		writeJSON(w, http.StatusOK, map[string]int64{"count": sh.row.Likes})
-		return nil
-	})(w, r)
-}
-
-func (s *Server) handleOrder(w http.ResponseWriter, r *http.Request) {
-	s.viewerHandler(func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			ProductID string `json:"product_id"`
-			Qty       int    `json:"qty"`
-		}
-		if err := readJSON(w, r, &in); err != nil {
-			return err
-		}
-		if in.ProductID == "" {
-			return fail(ErrBadRequest, "an order needs product_id")
-		}
-		if in.Qty < 1 || in.Qty > 99 {
-			return fail(ErrBadRequest, "qty must be 1…99, not %d", in.Qty)
-		}
-		p, err := s.participate(r, "order")
-		if err != nil {
-			return err
-		}
-		if err := s.limits.take(p.viewer.ID, limitOrder); err != nil {
-			return err
-		}
-		sh := p.sh
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
-		prod, sold, err := s.product(r.Context(), sh.row.ID, in.ProductID)
-		if errors.Is(err, ErrNotFound) {
-			return fail(ErrNotOnSale, "product %q is not on sale in this show: buy the pinned product", in.ProductID)
-		}
-		if err != nil {
-			return err
-		}
-		if prod.SoldOut || prod.Stock > 0 && sold+in.Qty > prod.Stock {
-			return fail(ErrSoldOut, "%s is sold out", prod.Title)
-		}
-		now := s.clk.Now()
-		o := platform.Order{ViewerID: p.viewer.ID, ProductID: prod.ID, Qty: in.Qty, AmountCents: prod.PriceCents * int64(in.Qty), Currency: prod.Currency}
-		trial := sh.inTrialLocked()
-		res, err := s.db.Exec(`INSERT INTO orders (show_id, viewer_id, product_id, qty, amount_cents, currency, at, day, trial)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sh.row.ID, o.ViewerID, o.ProductID, o.Qty, o.AmountCents, o.Currency,
-			now.UnixNano(), now.Format(time.DateOnly), boolInt(trial))
-		if err != nil {
-			return fmt.Errorf("%w: store an order: %v", ErrStorage, err)
-		}
-		id, _ := res.LastInsertId()
-		o.ID = fmt.Sprintf("o%d", id)
-		if _, err := s.db.Exec(`UPDATE products SET sold = sold + ? WHERE show_id = ? AND id = ?`, o.Qty, sh.row.ID, prod.ID); err != nil {
-			return fmt.Errorf("%w: update stock: %v", ErrStorage, err)
-		}
-		s.noteViewerLocked(sh, p.viewer.ID)
-		if err := sh.emitLocked(platform.Event{Type: platform.EventOrder, At: now, Order: &o}, scopePrivate, o.ViewerID, trial); err != nil {
-			return err
-		}
-		writeJSON(w, http.StatusCreated, o)
-		return nil
-	})(w, r)
+func (s *Server) handleOrder(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		ProductID string `json:"product_id"`
+		Qty       int    `json:"qty"`
+	}
+	if err := readJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.ProductID == "" {
+		return fail(ErrBadRequest, "an order needs product_id")
+	}
+	if in.Qty < 1 || in.Qty > 99 {
+		return fail(ErrBadRequest, "qty must be 1…99, not %d", in.Qty)
+	}
+	p, err := s.participate(r, "order")
+	if err != nil {
+		return err
+	}
+	if err := s.limits.take(p.viewer.ID, limitOrder); err != nil {
+		return err
+	}
+	sh := p.sh
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	prod, sold, err := s.product(r.Context(), sh.row.ID, in.ProductID)
+	if errors.Is(err, ErrNotFound) {
+		return fail(ErrNotOnSale, "product %q is not on sale in this show: buy the pinned product", in.ProductID)
+	}
+	if err != nil {
+		return err
+	}
+	if prod.SoldOut || prod.Stock > 0 && sold+in.Qty > prod.Stock {
+		return fail(ErrSoldOut, "%s is sold out", prod.Title)
+	}
+	now := s.clk.Now()
+	o := platform.Order{ViewerID: p.viewer.ID, ProductID: prod.ID, Qty: in.Qty, AmountCents: prod.PriceCents * int64(in.Qty), Currency: prod.Currency}
+	trial := sh.inTrialLocked()
+	res, err := s.db.Exec(`INSERT INTO orders (show_id, viewer_id, product_id, qty, amount_cents, currency, at, day, trial)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sh.row.ID, o.ViewerID, o.ProductID, o.Qty, o.AmountCents, o.Currency,
+		now.UnixNano(), now.Format(time.DateOnly), boolInt(trial))
+	if err != nil {
+		return fmt.Errorf("%w: store an order: %v", ErrStorage, err)
+	}
+	id, _ := res.LastInsertId()
+	o.ID = fmt.Sprintf("o%d", id)
+	if _, err := s.db.Exec(`UPDATE products SET sold = sold + ? WHERE show_id = ? AND id = ?`, o.Qty, sh.row.ID, prod.ID); err != nil {
+		return fmt.Errorf("%w: update stock: %v", ErrStorage, err)
+	}
+	s.noteViewerLocked(sh, p.viewer.ID)
+	if err := sh.emitLocked(platform.Event{Type: platform.EventOrder, At: now, Order: &o}, scopePrivate, o.ViewerID, trial); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, o)
+	return nil
 }
 
 // product reads a product the studio pinned in this show, with the quantity sold.

@@ -48,57 +48,46 @@ func (s *Server) ingestAllowed(r *http.Request, sh *show) error {
 	return nil
 }
 
-func (s *Server) handleWHIP(w http.ResponseWriter, r *http.Request) {
-	err := func() error {
-		sh, err := s.lookup(r.PathValue("show"))
-		if err != nil {
-			return err
-		}
-		if err := s.ingestAllowed(r, sh); err != nil {
-			return err
-		}
-		sh.mu.Lock()
-		state := sh.row.State
-		sh.mu.Unlock()
-		if state != platform.StateTrial && state != platform.StateLive {
-			return fail(ErrWrongState, "show %s is %s: start a trial or go live before publishing", sh.row.ID, state)
-		}
-		offer, err := readSDP(w, r)
-		if err != nil {
-			return err
-		}
-		id, answer, err := sh.relay.publish(offer)
-		if err != nil {
-			return err
-		}
-		s.logf("platform: show %s: publisher %s connected", sh.row.ID, id)
-		writeSDP(w, "/whip/"+sh.row.ID+"/"+id, answer)
-		return nil
-	}()
+func (s *Server) handleWHIP(w http.ResponseWriter, r *http.Request) error {
+	sh, err := s.lookup(r.PathValue("show"))
 	if err != nil {
-		s.reportError(err)
-		writeError(w, err)
+		return err
 	}
+	if err := s.ingestAllowed(r, sh); err != nil {
+		return err
+	}
+	sh.mu.Lock()
+	state := sh.row.State
+	sh.mu.Unlock()
+	if state != platform.StateTrial && state != platform.StateLive {
+		return fail(ErrWrongState, "show %s is %s: start a trial or go live before publishing", sh.row.ID, state)
+	}
+	offer, err := readSDP(w, r)
+	if err != nil {
+		return err
+	}
+	id, answer, err := sh.relay.publish(offer)
+	if err != nil {
+		return err
+	}
+	s.logf("platform: show %s: publisher %s connected", sh.row.ID, id)
+	writeSDP(w, "/whip/"+sh.row.ID+"/"+id, answer)
+	return nil
 }
 
-func (s *Server) handleWHIPDelete(w http.ResponseWriter, r *http.Request) {
-	err := func() error {
-		sh, err := s.lookup(r.PathValue("show"))
-		if err != nil {
-			return err
-		}
-		if err := s.ingestAllowed(r, sh); err != nil {
-			return err
-		}
-		if !sh.relay.unpublish(r.PathValue("session")) {
-			return fail(ErrNotFound, "there is no publishing session %q for show %s (it may have been replaced)", r.PathValue("session"), sh.row.ID)
-		}
-		w.WriteHeader(http.StatusOK)
-		return nil
-	}()
+func (s *Server) handleWHIPDelete(w http.ResponseWriter, r *http.Request) error {
+	sh, err := s.lookup(r.PathValue("show"))
 	if err != nil {
-		writeError(w, err)
+		return err
 	}
+	if err := s.ingestAllowed(r, sh); err != nil {
+		return err
+	}
+	if !sh.relay.unpublish(r.PathValue("session")) {
+		return fail(ErrNotFound, "there is no publishing session %q for show %s (it may have been replaced)", r.PathValue("session"), sh.row.ID)
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 func (s *Server) handleNoTrickle(w http.ResponseWriter, r *http.Request) {
@@ -106,61 +95,54 @@ func (s *Server) handleNoTrickle(w http.ResponseWriter, r *http.Request) {
 	writeError(w, fail(ErrMethod, "this platform takes no trickle ICE: put every candidate in the offer"))
 }
 
-func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) {
-	err := func() error {
-		sh, err := s.lookup(r.PathValue("show"))
-		if err != nil {
-			return err
-		}
-		sh.mu.Lock()
-		state := sh.publicStateLocked(r.URL.Query().Get("key"))
-		sh.mu.Unlock()
-		switch state {
-		case platform.PublicEnded:
-			return fail(ErrEnded, "this show has ended")
-		case platform.PublicNotStarted:
-			return fail(ErrNotStarted, "this show has not started yet")
-		}
-		offer, err := readSDP(w, r)
-		if err != nil {
-			return err
-		}
-		// Online counts people: a viewer's page and its player are one; a bare WHEP client is one more.
-		v, hasViewer := s.viewerFromCookie(r)
-		key := "whep:" + randomToken(8)
-		if hasViewer {
-			key = v.ID
-		}
-		id, answer, err := sh.relay.watch(offer, func() {
-			sh.mu.Lock()
-			sh.leaveLocked(key)
-			sh.mu.Unlock()
-		})
-		if err != nil {
-			return err
-		}
-		sh.mu.Lock()
-		sh.joinLocked(key)
-		s.noteViewerLocked(sh, key)
-		sh.mu.Unlock()
-		writeSDP(w, "/whep/"+sh.row.ID+"/"+id, answer)
-		return nil
-	}()
-	if err != nil {
-		s.reportError(err)
-		writeError(w, err)
-	}
-}
-
-func (s *Server) handleWHEPDelete(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) error {
 	sh, err := s.lookup(r.PathValue("show"))
 	if err != nil {
-		writeError(w, err)
-		return
+		return err
+	}
+	sh.mu.Lock()
+	state := sh.publicStateLocked(r.URL.Query().Get("key"))
+	sh.mu.Unlock()
+	switch state {
+	case platform.PublicEnded:
+		return fail(ErrEnded, "this show has ended")
+	case platform.PublicNotStarted:
+		return fail(ErrNotStarted, "this show has not started yet")
+	}
+	offer, err := readSDP(w, r)
+	if err != nil {
+		return err
+	}
+	// Online counts people: a viewer's page and its player are one; a bare WHEP client is one more.
+	v, hasViewer := s.viewerFromCookie(r)
+	key := "whep:" + randomToken(8)
+	if hasViewer {
+		key = v.ID
+	}
+	id, answer, err := sh.relay.watch(offer, func() {
+		sh.mu.Lock()
+		sh.leaveLocked(key)
+		sh.mu.Unlock()
+	})
+	if err != nil {
+		return err
+	}
+	sh.mu.Lock()
+	sh.joinLocked(key)
+	s.noteViewerLocked(sh, key)
+	sh.mu.Unlock()
+	writeSDP(w, "/whep/"+sh.row.ID+"/"+id, answer)
+	return nil
+}
+
+func (s *Server) handleWHEPDelete(w http.ResponseWriter, r *http.Request) error {
+	sh, err := s.lookup(r.PathValue("show"))
+	if err != nil {
+		return err
 	}
 	if !sh.relay.removeViewer(r.PathValue("session")) {
-		writeError(w, fail(ErrNotFound, "there is no playback session %q for show %s", r.PathValue("session"), sh.row.ID))
-		return
+		return fail(ErrNotFound, "there is no playback session %q for show %s", r.PathValue("session"), sh.row.ID)
 	}
 	w.WriteHeader(http.StatusOK)
+	return nil
 }
