@@ -10,6 +10,8 @@ var (
 	ErrX264 = errors.New("the H.264 encoder (x264) failed: check that libx264 is installed (make deps)")
 	// ErrOpus means libopus refused to start or to encode.
 	ErrOpus = errors.New("the Opus encoder failed: check that libopus is installed (make deps)")
+	// ErrAAC means libvo-aacenc refused to start or to encode.
+	ErrAAC = errors.New("the AAC encoder failed: check that libvo-aacenc is installed (make deps)")
 	// ErrBadSize is a canvas the encoder cannot take (H.264 4:2:0 needs even sides).
 	ErrBadSize = errors.New("the picture size is not usable: width and height must be even and positive (try --size 1280x720)")
 	// ErrFrameSize is a frame whose size differs from the one the encoder was built for.

@@ -99,23 +99,9 @@ func (o *Opus) Encode(chunk capture.AudioChunk) ([]Packet, error) {
 		return nil, ErrClosed
 	}
 	ch := o.cfg.Channels
-	in := chunk.Samples
-	switch {
-	case chunk.Channels == ch || chunk.Channels == 0:
-	case chunk.Channels == 2 && ch == 1:
-		mono := make([]int16, len(in)/2)
-		for i := range mono {
-			mono[i] = int16((int32(in[2*i]) + int32(in[2*i+1])) / 2)
-		}
-		in = mono
-	case chunk.Channels == 1 && ch == 2:
-		st := make([]int16, 2*len(in))
-		for i, s := range in {
-			st[2*i], st[2*i+1] = s, s
-		}
-		in = st
-	default:
-		return nil, fmt.Errorf("%w: %d-channel audio into a %d-channel encoder", ErrBadConfig, chunk.Channels, ch)
+	in, err := toChannels(chunk.Samples, chunk.Channels, ch)
+	if err != nil {
+		return nil, err
 	}
 	if len(o.fifo) == 0 {
 		o.fifoAt = chunk.Time

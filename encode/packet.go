@@ -1,4 +1,5 @@
-// Package encode turns raw frames into packets: H.264 through x264 and Opus.
+// Package encode turns raw frames into packets: H.264 through x264, Opus, and
+// AAC-LC through libvo-aacenc.
 package encode
 
 import "time"
