@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"showcaster/platform/server"
@@ -19,10 +20,24 @@ func runPlatform(args []string, stdout, stderr io.Writer) int {
 	data := fs.String("data", "", "data directory (default: the user's config directory, showcaster/platform)")
 	token := fs.String("studio-token", "", "studio token (default: generated once and kept in the data directory)")
 	verbose := fs.Bool("v", false, "log diagnostics to stderr")
+	var iceURLs []string
+	fs.Func("ice-server", "a STUN or TURN URL announced to WHIP/WHEP clients (repeatable)", func(v string) error {
+		iceURLs = append(iceURLs, v)
+		return nil
+	})
+	iceUser := fs.String("ice-username", "", "username for the TURN servers given with --ice-server")
+	iceCred := fs.String("ice-credential", "", "credential for the TURN servers given with --ice-server")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	cfg := server.Config{Addr: *addr, DataDir: *data, StudioToken: *token}
+	for _, u := range iceURLs {
+		is := server.ICEServer{URLs: []string{u}}
+		if strings.HasPrefix(u, "turn:") || strings.HasPrefix(u, "turns:") {
+			is.Username, is.Credential = *iceUser, *iceCred
+		}
+		cfg.ICEServers = append(cfg.ICEServers, is)
+	}
 	if *verbose {
 		cfg.Logf = func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
 	}

@@ -27,6 +27,8 @@ var (
 	ErrStorage      = errors.New("the platform's storage failed")
 	ErrMedia        = errors.New("the media session could not be set up")
 	ErrClosed       = errors.New("the platform server is closed")
+	ErrBadFragment  = errors.New("the trickle ICE fragment is not valid")
+	ErrPrecondition = errors.New("the session changed since the given ETag")
 )
 
 // kinds maps each kind to its status and JSON code, in the order errors.Is tries them.
@@ -50,6 +52,8 @@ var kinds = []struct {
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{ErrMethod, http.StatusMethodNotAllowed, "method_not_allowed"},
 	{ErrMedia, http.StatusBadRequest, "bad_sdp"},
+	{ErrBadFragment, http.StatusBadRequest, "bad_fragment"},
+	{ErrPrecondition, http.StatusPreconditionFailed, "precondition_failed"},
 }
 
 // requestError carries the sentence for the user while unwrapping to its kind.

@@ -128,12 +128,14 @@ type relay struct {
 type publisher struct {
 	id        string
 	pc        *webrtc.PeerConnection
+	ice       *iceResource
 	videoSSRC atomic.Uint32
 }
 
 type viewerSession struct {
 	id      string
 	pc      *webrtc.PeerConnection
+	ice     *iceResource
 	onClose func()
 	once    sync.Once
 }
@@ -184,7 +186,7 @@ func (r *relay) publish(offer string) (string, string, error) {
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %v", ErrMedia, err)
 	}
-	p := &publisher{id: randomToken(8), pc: pc}
+	p := &publisher{id: randomToken(8), pc: pc, ice: newICEResource(pc)}
 	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
 		if _, err := pc.AddTransceiverFromKind(kind, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
 			pc.Close()
@@ -238,6 +240,24 @@ func (r *relay) unpublish(id string) bool {
 	}
 	r.dropPublisher(p)
 	return true
+}
+
+// publisherICE is the ICE side of publisher session id, nil unless it is the current one.
+func (r *relay) publisherICE(id string) *iceResource {
+	if p := r.cur.Load(); p != nil && p.id == id {
+		return p.ice
+	}
+	return nil
+}
+
+// viewerICE is the ICE side of viewer session id, nil if there is none.
+func (r *relay) viewerICE(id string) *iceResource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v := r.viewers[id]; v != nil {
+		return v.ice
+	}
+	return nil
 }
 
 func (r *relay) publishing() bool { return r.cur.Load() != nil && r.pubAlive.Load() }
@@ -348,7 +368,7 @@ func (r *relay) watch(offer string, onClose func()) (string, string, error) {
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %v", ErrMedia, err)
 	}
-	v := &viewerSession{id: randomToken(8), pc: pc, onClose: onClose}
+	v := &viewerSession{id: randomToken(8), pc: pc, ice: newICEResource(pc), onClose: onClose}
 	for _, t := range []*webrtc.TrackLocalStaticRTP{r.video, r.audio} {
 		sender, err := pc.AddTrack(t)
 		if err != nil {

@@ -48,6 +48,9 @@ type Config struct {
 	// EventQueue is how many events a slow event connection may fall behind
 	// before it is closed; default 256.
 	EventQueue int
+	// ICEServers are the STUN/TURN servers announced to WHIP and WHEP clients
+	// (Link headers); none by default (loopback and LAN need none).
+	ICEServers []ICEServer
 }
 
 // Server is a running platform. Its methods are safe for concurrent use.
@@ -61,7 +64,7 @@ type Server struct {
 	media  *media
 	limits *limiter
 	idem   *idempotency
-	mux    *http.ServeMux
+	mux    http.Handler
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -311,15 +314,15 @@ func (s *Server) routes() {
 
 	m.HandleFunc("POST /whip/{show}", s.handle(s.handleWHIP))
 	m.HandleFunc("DELETE /whip/{show}/{session}", s.handle(s.handleWHIPDelete))
-	m.HandleFunc("PATCH /whip/{show}/{session}", s.handleNoTrickle)
+	m.HandleFunc("PATCH /whip/{show}/{session}", s.handle(s.handleWHIPPatch))
 	m.HandleFunc("POST /whep/{show}", s.handle(s.handleWHEP))
 	m.HandleFunc("DELETE /whep/{show}/{session}", s.handle(s.handleWHEPDelete))
-	m.HandleFunc("PATCH /whep/{show}/{session}", s.handleNoTrickle)
+	m.HandleFunc("PATCH /whep/{show}/{session}", s.handle(s.handleWHEPPatch))
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fail(ErrNotFound, "no such route: %s %s (see docs/platform-api.md)", r.Method, r.URL.Path))
 	})
-	s.mux = m
+	s.mux = s.cors(m)
 }
 
 // handle serves a handler that returns its failure: the error becomes the

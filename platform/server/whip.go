@@ -71,7 +71,7 @@ func (s *Server) handleWHIP(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.logf("platform: show %s: publisher %s connected", sh.row.ID, id)
-	writeSDP(w, "/whip/"+sh.row.ID+"/"+id, answer)
+	s.writeSession(w, "/whip/"+sh.row.ID+"/"+id, sh.relay.publisherICE(id), answer)
 	return nil
 }
 
@@ -90,9 +90,34 @@ func (s *Server) handleWHIPDelete(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) handleNoTrickle(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Allow", "DELETE")
-	writeError(w, fail(ErrMethod, "this platform takes no trickle ICE: put every candidate in the offer"))
+// handleWHIPPatch is trickle ICE (and ICE restart) for a publisher session.
+func (s *Server) handleWHIPPatch(w http.ResponseWriter, r *http.Request) error {
+	sh, err := s.lookup(r.PathValue("show"))
+	if err != nil {
+		return err
+	}
+	if err := s.ingestAllowed(r, sh); err != nil {
+		return err
+	}
+	res := sh.relay.publisherICE(r.PathValue("session"))
+	if res == nil {
+		return fail(ErrNotFound, "there is no publishing session %q for show %s (it may have been replaced)", r.PathValue("session"), sh.row.ID)
+	}
+	return s.handleTrickle(w, r, res)
+}
+
+// handleWHEPPatch is trickle ICE for a playback session; its unguessable
+// location is its credential, as for DELETE.
+func (s *Server) handleWHEPPatch(w http.ResponseWriter, r *http.Request) error {
+	sh, err := s.lookup(r.PathValue("show"))
+	if err != nil {
+		return err
+	}
+	res := sh.relay.viewerICE(r.PathValue("session"))
+	if res == nil {
+		return fail(ErrNotFound, "there is no playback session %q for show %s", r.PathValue("session"), sh.row.ID)
+	}
+	return s.handleTrickle(w, r, res)
 }
 
 func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) error {
@@ -131,7 +156,7 @@ func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) error {
 	sh.joinLocked(key)
 	s.noteViewerLocked(sh, key)
 	sh.mu.Unlock()
-	writeSDP(w, "/whep/"+sh.row.ID+"/"+id, answer)
+	s.writeSession(w, "/whep/"+sh.row.ID+"/"+id, sh.relay.viewerICE(id), answer)
 	return nil
 }
 
