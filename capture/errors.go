@@ -17,6 +17,8 @@ var (
 	ErrDeviceLost = errors.New("capture: the device stopped delivering; check its cable or select it again")
 	// ErrUnsupportedFormat reports a device format the engine cannot convert.
 	ErrUnsupportedFormat = errors.New("capture: the device offers no format Showcaster can use; pick another device")
+	// ErrBadBeauty reports a beauty setting outside 0..100.
+	ErrBadBeauty = errors.New("capture: beauty settings go from 0 (off) to 100; pick a value in that range")
 	// ErrDriverPanic reports a fault inside a device driver, turned into an error.
 	ErrDriverPanic = errors.New("capture: the device driver failed; try another device or use the test pattern")
 )
