@@ -21,3 +21,17 @@ var (
 	ErrClosed       = errors.New("the output is closed")
 	ErrRecorder     = errors.New("the recording could not be written: check the folder exists and the disk has space")
 )
+
+// Errors of the RTMP output. A Stats.StopErr or a Start error wraps one of
+// these; none of them ever carries the stream key.
+var (
+	ErrRTMPBadURL      = errors.New("the RTMP address is not an rtmp:// or rtmps:// URL: paste the push address (推流地址) the platform gives you")
+	ErrRTMPNoKey       = errors.New("the RTMP address has no stream key: paste the stream key (推流码) too, or the whole push URL")
+	ErrRTMPNoApp       = errors.New("the RTMP address has no application path (like /live): paste the whole push address the platform gives you")
+	ErrRTMPKeyExpired  = errors.New("the stream key has expired: fetch a new push address and key from the platform and paste it again")
+	ErrRTMPRefused     = errors.New("the RTMP server refused the stream key: copy a fresh key from the platform, and check that the account may go live")
+	ErrRTMPUnreachable = errors.New("nothing answers at the RTMP address: check the address, your network, and that the server is up")
+	ErrRTMPHandshake   = errors.New("the RTMP server did not complete the connection: check the address (rtmp:// or rtmps://) and the port")
+	ErrRTMPLost        = errors.New("the connection to the RTMP server was lost")
+	ErrRTMPStalled     = errors.New("the RTMP server stopped taking data (no progress for 2 s): the network or the server is down")
+)

@@ -1,5 +1,5 @@
 // Package publish takes encoded packets to their destinations: a WHIP
-// server (RFC 9725) over WebRTC, and a file recorder. Outputs know nothing of
+// server (RFC 9725) over WebRTC, an RTMP(S) server, and a file recorder. Outputs know nothing of
 // cameras or overlays; they carry what the encoders give them.
 package publish
 
@@ -47,6 +47,35 @@ func (s State) String() string {
 	}
 }
 
+// StopReason says why an output stopped for good.
+type StopReason int
+
+const (
+	// StopNone: the output has not stopped.
+	StopNone StopReason = iota
+	// StopClosed: Close was called (the show ended).
+	StopClosed
+	// StopRefused: the server refused the key or token. It is not retried:
+	// only a new key from the platform helps.
+	StopRefused
+	// StopFailed: the output could not publish at all (bad address, expired
+	// key, the first connection failed).
+	StopFailed
+)
+
+func (r StopReason) String() string {
+	switch r {
+	case StopClosed:
+		return "closed"
+	case StopRefused:
+		return "refused"
+	case StopFailed:
+		return "failed"
+	default:
+		return ""
+	}
+}
+
 // Stats is a snapshot of an output. Rates are over the last full second.
 type Stats struct {
 	State State
@@ -69,6 +98,11 @@ type Stats struct {
 	// media flowing); LiveSince is when it went live.
 	ConnectTime time.Duration
 	LiveSince   time.Time
+
+	// StopReason and StopErr say why the output stopped (State is then
+	// StateStopped); StopErr reads as advice to the host.
+	StopReason StopReason
+	StopErr    error
 }
 
 // Drops breaks FramesDropped down by cause, so the UI can tell a congested

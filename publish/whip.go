@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -160,6 +161,8 @@ type WHIP struct {
 	rtt        time.Duration
 	loss       float64
 	rates      rateWindow
+	stopReason StopReason
+	stopErr    error
 
 	// Counters, written from writers, the sender and pion's goroutines.
 	framesSent, audioSent                atomic.Uint64
@@ -228,9 +231,10 @@ func (w *WHIP) Start(ctx context.Context) error {
 	w.started = true
 	w.mu.Unlock()
 	if u, err := url.Parse(w.cfg.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		w.setState(StateStopped)
+		err := fmt.Errorf("%q: %w", redactURL(w.cfg.URL), ErrBadURL)
+		w.stopWith(StopFailed, err)
 		close(w.done)
-		return fmt.Errorf("%q: %w", w.cfg.URL, ErrBadURL)
+		return err
 	}
 
 	w.setState(StateConnecting)
@@ -245,7 +249,7 @@ func (w *WHIP) Start(ctx context.Context) error {
 	s, err := w.connect(cctx)
 	cancel()
 	if err != nil {
-		w.setState(StateStopped)
+		w.stopWith(stopReasonOf(err), err)
 		close(w.done)
 		return err
 	}
@@ -344,6 +348,11 @@ func (w *WHIP) reconnect(cause error, ticker clock.Ticker) *session {
 		}
 		w.emit(Event{Kind: EventReconnectFailed, Attempt: attempt, Err: err})
 		w.logf("publish: reconnect attempt %d failed: %v", attempt, err)
+		if stopReasonOf(err) == StopRefused {
+			// A refused token stays refused: stop, and say why.
+			w.stopWith(StopRefused, err)
+			return nil
+		}
 		cause = err
 		delay = min(2*delay, w.cfg.MaxReconnectDelay)
 	}
@@ -505,6 +514,7 @@ func (w *WHIP) Stats() Stats {
 	st.State = w.state
 	st.FPS, st.Kbps = w.rates.fps, w.rates.kbps
 	st.RTT, st.Loss = w.rtt, w.loss
+	st.StopReason, st.StopErr = w.stopReason, w.stopErr
 	w.mu.Unlock()
 	return st
 }
@@ -551,7 +561,7 @@ func (w *WHIP) Close() error {
 	w.mu.Unlock()
 	close(w.stop)
 	if !started {
-		w.setState(StateStopped)
+		w.stopWith(StopClosed, nil)
 		return nil
 	}
 	<-w.done
@@ -566,8 +576,27 @@ func (w *WHIP) Close() error {
 		err = w.deleteResourceURL(s.resource)
 		s.close()
 	}
-	w.setState(StateStopped)
+	w.stopWith(StopClosed, nil)
 	return err
+}
+
+// stopWith records why the output stopped (the first reason wins) and
+// moves it to StateStopped.
+func (w *WHIP) stopWith(reason StopReason, err error) {
+	w.mu.Lock()
+	if w.stopReason == StopNone {
+		w.stopReason, w.stopErr = reason, err
+	}
+	w.mu.Unlock()
+	w.setState(StateStopped)
+}
+
+// stopReasonOf tells a refused token from other failures.
+func stopReasonOf(err error) StopReason {
+	if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrForbidden) {
+		return StopRefused
+	}
+	return StopFailed
 }
 
 // redactURL drops credentials and query (where tokens sometimes travel) from

@@ -25,7 +25,7 @@ import (
 // output's callbacks to the encoder the way the engine does.
 type program struct {
 	video *encode.H264
-	audio *encode.Opus
+	audio encode.AudioEncoder
 
 	keyRequests atomic.Int64
 	targets     atomic.Int64 // last target bitrate seen
@@ -36,11 +36,17 @@ type program struct {
 
 func newProgram(t *testing.T, w, h int) *program {
 	t.Helper()
-	v, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: 30, BitrateBps: 1_000_000})
+	a, err := encode.NewOpus(encode.OpusConfig{Channels: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := encode.NewOpus(encode.OpusConfig{Channels: 2})
+	return newProgramWith(t, w, h, a)
+}
+
+// newProgramWith is a program whose sound goes through audio (AAC for RTMP).
+func newProgramWith(t *testing.T, w, h int, a encode.AudioEncoder) *program {
+	t.Helper()
+	v, err := encode.NewH264(encode.H264Config{Width: w, Height: h, FPS: 30, BitrateBps: 1_000_000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +81,9 @@ func (p *program) run(outs ...Output) {
 		img := image.NewYCbCr(image.Rect(0, 0, cfg.Width, cfg.Height), image.YCbCrSubsampleRatio420)
 		for y := 0; y < cfg.Height; y++ {
 			for x := 0; x < cfg.Width; x++ {
-				img.Y[y*cfg.Width+x] = uint8(x/4 + y/4 + i*6)
+				// Brightness rises and falls smoothly: a jump would be a
+				// scene cut, and x264 would put an extra IDR there.
+				img.Y[y*cfg.Width+x] = uint8(x/4 + y/4 + min(i, len(frames)-i)*4)
 			}
 		}
 		for j := range img.Cb {
