@@ -9,7 +9,7 @@ BIN     := bin/showcaster
 DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
 	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
 	chromium fonts-wqy-microhei imagemagick ffmpeg curl time \
-	libvo-aacenc-dev nginx libnginx-mod-rtmp
+	libvo-aacenc-dev nginx libnginx-mod-rtmp nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/...
 
@@ -21,6 +21,9 @@ deps:
 		echo "make deps: installing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "make deps: all Debian packages present"; fi
+	@# obs-websocket-js for the remote-control tests, from the committed lock file (npm comes with
+	@# nodejs from NodeSource; on plain Debian add the npm package).
+	@[ -d remote/testdata/node/node_modules/obs-websocket-js ] || (cd remote/testdata/node && npm ci --no-audit --no-fund)
 
 build:
 	$(GO) build -tags $(TAGS) -o $(BIN) .

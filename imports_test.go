@@ -22,7 +22,8 @@ func TestImportRules(t *testing.T) {
 		{"encode", []string{"fyne.io/", "showcaster/app", "showcaster/ui"}},
 		{"publish", []string{"fyne.io/", "showcaster/app", "showcaster/ui", "showcaster/capture", "showcaster/scene"}},
 		{"platform", []string{"fyne.io/", "showcaster/app", "showcaster/ui", "showcaster/capture", "showcaster/scene", "showcaster/encode"}},
-		{"app", []string{"fyne.io/", "showcaster/ui"}},
+		{"app", []string{"fyne.io/", "showcaster/ui", "showcaster/remote"}},
+		{"remote", []string{"fyne.io/", "showcaster/ui", "showcaster/capture", "showcaster/scene", "showcaster/encode", "showcaster/publish", "showcaster/platform", "github.com/pion/"}},
 	}
 	for _, r := range rules {
 		err := filepath.WalkDir(r.dir, func(path string, d os.DirEntry, err error) error {
