@@ -15,6 +15,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "live":
+		if wantsDestinations(rest) {
+			return runLiveMulti(rest, stdout, stderr)
+		}
 		return runLive(rest, stdout, stderr)
 	case "devices":
 		return runDevices(rest, stdout, stderr)
@@ -38,7 +41,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 const usage = `usage: showcaster [command] [flags]
 
   (no command)   open the studio window
-  live           publish the program headless (to a WHIP URL or a platform show)
+  live           publish the program headless (WHIP, RTMP(S), a platform show; several at once)
   devices        list cameras, microphones and screens
   platform       run the local platform server
   shows          create and list show plans on a platform
