@@ -8,6 +8,9 @@ var (
 	// ErrX264 means libx264 refused to start or to encode; the wrapped
 	// message carries x264's own reason.
 	ErrX264 = errors.New("the H.264 encoder (x264) failed: check that libx264 is installed (make deps)")
+	// ErrOpenH264 means openh264 (the Windows and macOS builds' H.264
+	// library, linked into the program) refused to start or to encode.
+	ErrOpenH264 = errors.New("the H.264 encoder (openh264) failed: try a smaller canvas size or a lower bitrate, and restart the studio")
 	// ErrOpus means libopus refused to start or to encode.
 	ErrOpus = errors.New("the Opus encoder failed: check that libopus is installed (make deps)")
 	// ErrAAC means libvo-aacenc refused to start or to encode.

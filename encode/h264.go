@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/x264"
 	"github.com/pion/mediadevices/pkg/io/video"
-	"github.com/pion/mediadevices/pkg/prop"
 )
 
 // Defaults for H264Config.
@@ -23,25 +22,11 @@ const (
 	DefaultVideoBitrate     = 2_500_000
 )
 
-// x264AssumedFPS is the frame rate x264 runs its rate control on when the
-// caller leaves i_fps_num at zero, which mediadevices' wrapper always does
-// (x264's validate_parameters falls back to 25/1). With zerolatency the input
-// is constant-frame-rate (b_vfr_input=0), so x264 budgets bitrate/25 bits for
-// each frame; at 30 fps the stream would come out 30/25 = 1.2× the target.
-// We cannot set the rate through the wrapper, so we scale every bitrate we
-// hand to x264 by 25/fps instead, which makes bits per second come out right.
-// The SPS's VUI timing then claims 25 fps; WebRTC receivers and our MP4
-// muxer take timing from RTP timestamps and sample durations, not the VUI.
-const x264AssumedFPS = 25
-
-var presets = map[string]x264.Preset{
-	"ultrafast": x264.PresetUltrafast,
-	"superfast": x264.PresetSuperfast,
-	"veryfast":  x264.PresetVeryfast,
-	"faster":    x264.PresetFaster,
-	"fast":      x264.PresetFast,
-	"medium":    x264.PresetMedium,
-}
+// Presets are the speed/quality settings H264Config.Preset takes, fastest
+// first. x264 uses them as its own presets; openh264 has none of its own and
+// ignores the choice (it always codes Constrained Baseline at its real-time
+// setting), so a settings file works unchanged on every platform.
+var Presets = []string{"ultrafast", "superfast", "veryfast", "faster", "fast", "medium"}
 
 // H264Config configures an H.264 encoder. Zero values take the defaults.
 type H264Config struct {
@@ -51,14 +36,15 @@ type H264Config struct {
 	// KeyframeInterval is the distance between IDR frames (default 2 s),
 	// which bounds how long a viewer who joins waits for a picture.
 	KeyframeInterval time.Duration
-	// Preset is an x264 preset from "ultrafast" to "medium" (default
-	// "veryfast", the usual choice for live streaming on a laptop).
-	// ultrafast gives Constrained Baseline; the others give High profile,
-	// because they turn on CABAC and 8×8 transforms.
+	// Preset is one of Presets, from "ultrafast" to "medium" (default
+	// "veryfast", the usual choice for live streaming on a laptop). With
+	// x264, ultrafast gives Constrained Baseline and the others High
+	// profile, because they turn on CABAC and 8×8 transforms; openh264
+	// ignores it.
 	Preset string
 }
 
-func (c H264Config) withDefaults() (H264Config, x264.Preset, error) {
+func (c H264Config) withDefaults() (H264Config, error) {
 	if c.FPS == 0 {
 		c.FPS = DefaultFPS
 	}
@@ -72,27 +58,30 @@ func (c H264Config) withDefaults() (H264Config, x264.Preset, error) {
 		c.Preset = DefaultPreset
 	}
 	if c.Width <= 0 || c.Height <= 0 || c.Width%2 != 0 || c.Height%2 != 0 {
-		return c, 0, fmt.Errorf("%w: %dx%d", ErrBadSize, c.Width, c.Height)
+		return c, fmt.Errorf("%w: %dx%d", ErrBadSize, c.Width, c.Height)
 	}
 	if c.FPS < 1 || c.FPS > 120 {
-		return c, 0, fmt.Errorf("%w: %d fps is outside 1–120", ErrBadConfig, c.FPS)
+		return c, fmt.Errorf("%w: %d fps is outside 1–120", ErrBadConfig, c.FPS)
 	}
 	if c.BitrateBps < 50_000 {
-		return c, 0, fmt.Errorf("%w: video bitrate %d bps is below 50 kbps", ErrBadConfig, c.BitrateBps)
+		return c, fmt.Errorf("%w: video bitrate %d bps is below 50 kbps", ErrBadConfig, c.BitrateBps)
 	}
 	if c.KeyframeInterval < 0 {
-		return c, 0, fmt.Errorf("%w: negative keyframe interval", ErrBadConfig)
+		return c, fmt.Errorf("%w: negative keyframe interval", ErrBadConfig)
 	}
-	p, ok := presets[c.Preset]
-	if !ok {
-		return c, 0, fmt.Errorf("%w: unknown x264 preset %q (use ultrafast, superfast, veryfast, faster, fast or medium)", ErrBadConfig, c.Preset)
+	if !slices.Contains(Presets, c.Preset) {
+		return c, fmt.Errorf("%w: unknown encoder preset %q (use ultrafast, superfast, veryfast, faster, fast or medium)", ErrBadConfig, c.Preset)
 	}
-	return c, p, nil
+	return c, nil
 }
 
-// H264 encodes I420 frames with x264: zerolatency, no B-frames, Annex B output
-// with SPS/PPS repeated before every IDR. (Only x264: mediadevices' x264 and
-// openh264 packages export clashing C symbols and cannot share a binary.) Encode is meant for one goroutine;
+// H264 encodes I420 frames with the platform's H.264 library (H264Library):
+// x264 on Linux (zerolatency), openh264 on Windows and macOS, where Debian's
+// cross compilers have no x264 and mediadevices ships openh264 as static
+// libraries. Either way: no B-frames, one packet per frame, Annex B output
+// with SPS/PPS before every IDR. The two cannot share a binary (their
+// mediadevices wrappers export clashing C symbols), so a build tag chooses:
+// see h264_x264.go and h264_openh264.go. Encode is meant for one goroutine;
 // SetBitrate and ForceKeyframe may be called from any goroutine at any time,
 // even after Close, and never wait for an encode in progress.
 type H264 struct {
@@ -109,7 +98,7 @@ type H264 struct {
 
 	// Requests from other goroutines, applied by Encode just before the next
 	// frame. Going through atomics rather than straight into the C encoder
-	// keeps a late bandwidth callback from touching a closed encoder (x264's
+	// keeps a late bandwidth callback from touching a closed encoder (a
 	// reconfig on a freed handle crashes) and from racing on the C struct.
 	pendingBitrate atomic.Int64
 	forceKey       atomic.Bool
@@ -118,23 +107,12 @@ type H264 struct {
 	profileLevelID string
 }
 
-// NewH264 starts an x264 encoder for cfg.
+// NewH264 starts an H.264 encoder for cfg.
 func NewH264(cfg H264Config) (*H264, error) {
-	cfg, preset, err := cfg.withDefaults()
+	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	params, err := x264.NewParams()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrX264, err)
-	}
-	params.Preset = preset
-	// Errors only: x264 warns at every keyframe a server asks for inside a
-	// GOP ("forced frame type changed"), which is expected, not news.
-	params.LogLevel = x264.LogError
-	params.BitRate = x264Bitrate(cfg.BitrateBps, cfg.FPS)
-	params.KeyFrameInterval = max(1, int(cfg.KeyframeInterval.Seconds()*float64(cfg.FPS)+0.5))
-
 	h := &H264{cfg: cfg}
 	reader := video.ReaderFunc(func() (image.Image, func(), error) {
 		if h.next == nil {
@@ -144,11 +122,9 @@ func NewH264(cfg H264Config) (*H264, error) {
 		h.next = nil
 		return img, func() {}, nil
 	})
-	enc, err := params.BuildVideoEncoder(reader, prop.Media{
-		Video: prop.Video{Width: cfg.Width, Height: cfg.Height, FrameRate: float32(cfg.FPS)},
-	})
+	enc, err := newH264Library(cfg, reader)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrX264, err)
+		return nil, fmt.Errorf("%w: %v", errH264Library, err)
 	}
 	h.enc = enc
 	if c, ok := enc.Controller().(codec.BitRateController); ok {
@@ -157,9 +133,9 @@ func NewH264(cfg H264Config) (*H264, error) {
 	h.bitrate.Store(int64(cfg.BitrateBps))
 
 	// Encode one grey frame so that the SDP can say what the stream really
-	// is: x264 picks profile and level from the preset, size and rate, and
-	// mediadevices applies profile "high" as a ceiling, so reading the SPS
-	// is the only honest source. The next real frame is forced to be an IDR.
+	// is: the library picks profile and level from the preset, size and
+	// rate (and mediadevices applies x264's profile "high" as a ceiling), so
+	// reading the SPS is the only honest source. The next real frame is forced to be an IDR.
 	probe := image.NewYCbCr(image.Rect(0, 0, cfg.Width, cfg.Height), image.YCbCrSubsampleRatio420)
 	for i := range probe.Y {
 		probe.Y[i] = 128
@@ -175,17 +151,11 @@ func NewH264(cfg H264Config) (*H264, error) {
 	sps := firstNAL(pkt.Data, nalSPS)
 	if len(sps) < 4 {
 		h.Close()
-		return nil, fmt.Errorf("%w: the first frame carried no SPS", ErrX264)
+		return nil, fmt.Errorf("%w: the first frame carried no SPS", errH264Library)
 	}
 	h.profileLevelID = hex.EncodeToString(sps[1:4])
 	h.forceKey.Store(true)
 	return h, nil
-}
-
-// x264Bitrate converts a target in bps into what x264 must be told so the
-// output matches it; see x264AssumedFPS.
-func x264Bitrate(bps, fps int) int {
-	return int(int64(bps) * x264AssumedFPS / int64(fps))
 }
 
 // Config returns the settings the encoder runs with, defaults filled in.
@@ -230,21 +200,21 @@ func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (P
 	h.next = h.tighten(img)
 
 	if bps := h.pendingBitrate.Swap(0); bps > 0 && h.ctl != nil {
-		if err := h.ctl.SetBitRate(x264Bitrate(int(bps), h.cfg.FPS)); err != nil {
-			return Packet{}, fmt.Errorf("%w: set bitrate %d: %v", ErrX264, bps, err)
+		if err := h.ctl.SetBitRate(libraryBitrate(int(bps), h.cfg.FPS)); err != nil {
+			return Packet{}, fmt.Errorf("%w: set bitrate %d: %v", errH264Library, bps, err)
 		}
 		h.bitrate.Store(bps)
 	}
 	if h.forceKey.Swap(false) {
 		if kc, ok := h.enc.Controller().(codec.KeyFrameController); ok {
-			_ = kc.ForceKeyFrame() // mediadevices' x264 only sets a flag; it cannot fail
+			_ = kc.ForceKeyFrame() // both wrappers only set a flag; it cannot fail
 		}
 	}
 
 	data, release, err := h.enc.Read()
 	h.next = nil
 	if err != nil {
-		return Packet{}, fmt.Errorf("%w: %v", ErrX264, err)
+		return Packet{}, fmt.Errorf("%w: %v", errH264Library, err)
 	}
 	release()
 	return Packet{
@@ -256,9 +226,9 @@ func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (P
 	}, nil
 }
 
-// tighten returns img itself when x264 can read it in place (tight strides,
-// origin at 0,0), else a copy into a reused buffer: the C side assumes
-// stride == width for Y and width/2 for the chroma planes.
+// tighten returns img itself when the library can read it in place (tight
+// strides, origin at 0,0), else a copy into a reused buffer: x264's wrapper
+// assumes stride == width for Y and width/2 for the chroma planes.
 func (h *H264) tighten(img *image.YCbCr) *image.YCbCr {
 	w, hh := h.cfg.Width, h.cfg.Height
 	if img.Rect.Min == (image.Point{}) && img.YStride == w && img.CStride == w/2 &&

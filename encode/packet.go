@@ -1,5 +1,6 @@
-// Package encode turns raw frames into packets: H.264 through x264, Opus, and
-// AAC-LC through libvo-aacenc.
+// Package encode turns raw frames into packets: H.264 through x264 (Linux)
+// or openh264 (Windows, macOS; see H264Library), Opus, and AAC-LC through
+// libvo-aacenc.
 package encode
 
 import "time"
