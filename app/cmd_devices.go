@@ -35,7 +35,7 @@ func missingAdvice(class string) string {
 	case capture.ClassMicrophone:
 		return "No microphone found: the test tone will be used. Plug in a microphone or headset and run 'showcaster devices' again."
 	default:
-		return "No screen to capture: screen sharing needs an X11 desktop (DISPLAY set). Start the app from your desktop session."
+		return capture.NoScreenAdvice
 	}
 }
 

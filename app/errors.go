@@ -14,7 +14,7 @@ var (
 var (
 	ErrNotStarted    = errors.New("the studio is not started yet")
 	ErrNoCamera      = errors.New("no camera found: plug one in, or use the test pattern or the screen")
-	ErrNoScreen      = errors.New("no screen to capture: screen capture needs an X11 session")
+	ErrNoScreen      = errors.New("no screen to capture: run 'showcaster devices' to see why (on Linux it needs an X11 session, on macOS the Screen Recording permission)")
 	ErrSettingsOnAir = errors.New("the platform and the canvas can change only when nothing is on air: end the broadcast first")
 	ErrNoTitle       = errors.New("the show needs a title")
 	ErrSlotTooLong   = errors.New("a show slot lasts 1 to 240 minutes")

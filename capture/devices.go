@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/driver"
-	_ "github.com/pion/mediadevices/pkg/driver/camera"     // registers V4L2 cameras
+	_ "github.com/pion/mediadevices/pkg/driver/camera"     // registers cameras (V4L2, DirectShow, AVFoundation)
 	_ "github.com/pion/mediadevices/pkg/driver/microphone" // enumerates only; opens nothing until asked
-	_ "github.com/pion/mediadevices/pkg/driver/screen"     // registers X11 screens
+	_ "github.com/pion/mediadevices/pkg/driver/screen"     // registers screens (see ScreenLibrary)
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/io/video"
@@ -234,7 +234,8 @@ func OpenCamera(id string, w, h, fps int) (VideoSource, error) {
 	return startVideo(d, p)
 }
 
-// OpenScreen captures an X11 screen by id ("" for the first) at fps.
+// OpenScreen captures a screen by id ("" for the first) at fps; ScreenLibrary
+// says through what.
 func OpenScreen(id string, fps int) (VideoSource, error) {
 	d, err := findDevice(ClassScreen, id)
 	if err != nil {
