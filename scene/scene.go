@@ -37,6 +37,16 @@ type Scene struct {
 	preview  previewCache
 	drawList []drawOverlay // reused per composition
 	ovList   []*overlayState
+	fade     *fadeState
+	fadeBuf  *image.YCbCr // the old arrangement during a fade
+}
+
+// fadeState is a cross-fade from one arrangement of items to the next.
+type fadeState struct {
+	from    []*itemState
+	readers []*reader // read only by from; halted at the end
+	start   time.Time
+	d       time.Duration
 }
 
 type previewCache struct {
@@ -75,7 +85,13 @@ func (s *Scene) Config() Config { return s.cfg }
 // its latest frame); a new one gets a reader goroutine at once; a source no
 // longer shown is let go. The scene never closes sources: their owner does,
 // which also ends their reader.
-func (s *Scene) SetItems(items []Item) {
+func (s *Scene) SetItems(items []Item) { s.SetItemsFade(items, 0) }
+
+// SetItemsFade replaces the items with a cross-fade of length d from the
+// arrangement on air (a scene switch); d ≤ 0 cuts. Sources that only the
+// old arrangement shows are read until the fade ends. A switch during a
+// fade starts from the arrangement the fade was going to.
+func (s *Scene) SetItemsFade(items []Item, d time.Duration) {
 	// The compositor owns the item states while it draws; wait for it.
 	s.compose.Lock()
 	defer s.compose.Unlock()
@@ -84,6 +100,7 @@ func (s *Scene) SetItems(items []Item) {
 	if s.closed {
 		return
 	}
+	s.endFadeLocked()
 	old := s.items
 	var readers []*reader
 	next := make([]*itemState, 0, len(items))
@@ -113,13 +130,44 @@ func (s *Scene) SetItems(items []Item) {
 		}
 		next = append(next, st)
 	}
+	var dropped []*reader
 	for _, r := range s.readers {
 		if findReader(readers, r.src) == nil {
+			dropped = append(dropped, r)
+		}
+	}
+	if d > 0 && len(old) > 0 {
+		// The old arrangement keeps its own item states (and scale caches);
+		// only the readers are shared with the new one.
+		s.fade = &fadeState{from: old, readers: dropped, start: s.cfg.Clock.Now(), d: d}
+	} else {
+		for _, r := range dropped {
 			r.halt()
 		}
 	}
 	sort.SliceStable(next, func(i, j int) bool { return next[i].Z < next[j].Z })
 	s.items, s.readers = next, readers
+}
+
+// Fading reports whether a cross-fade is under way.
+func (s *Scene) Fading() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.fade != nil
+}
+
+// endFadeLocked finishes a fade at once: the readers only the old
+// arrangement used are let go.
+func (s *Scene) endFadeLocked() {
+	if s.fade == nil {
+		return
+	}
+	for _, r := range s.fade.readers {
+		if findReader(s.readers, r.src) == nil {
+			r.halt()
+		}
+	}
+	s.fade = nil
 }
 
 func findReader(rs []*reader, src capture.VideoSource) *reader {
@@ -295,6 +343,19 @@ func (s *Scene) render(now time.Time, pts time.Duration) *Frame {
 
 	s.mu.Lock()
 	items := s.items
+	var from []*itemState
+	var mix int // 0..256: how much of the new arrangement shows
+	if fd := s.fade; fd != nil {
+		if p := now.Sub(fd.start); p >= fd.d || p < 0 {
+			s.endFadeLocked()
+		} else {
+			from, mix = fd.from, int(256*p/fd.d)
+			if s.fadeBuf == nil {
+				s.fadeBuf = capture.NewI420(s.cfg.Width, s.cfg.Height)
+			}
+		}
+	}
+	fadeBuf := s.fadeBuf
 	draw := s.drawList[:0]
 	ovs := s.ovList[:0]
 	for _, o := range s.overlays {
@@ -318,6 +379,10 @@ func (s *Scene) render(now time.Time, pts time.Duration) *Frame {
 	// Items keep their scale caches and counters in itemState, which only
 	// compositions touch (serialised by s.compose).
 	captured, repeats := s.composeItems(f.Image, items)
+	if from != nil {
+		s.composeItems(fadeBuf, from)
+		crossFade(f.Image, fadeBuf, mix)
+	}
 	f.CaptureTime = captured
 	for _, d := range draw {
 		blendOverlay(f.Image, d.p, d.at)
@@ -504,6 +569,12 @@ func (s *Scene) Close() {
 		return
 	}
 	s.closed = true
+	if s.fade != nil {
+		for _, r := range s.fade.readers {
+			r.halt()
+		}
+		s.fade = nil
+	}
 	for _, r := range s.readers {
 		r.halt()
 	}
