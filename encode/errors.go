@@ -15,6 +15,9 @@ var (
 	ErrOpus = errors.New("the Opus encoder failed: check that libopus is installed (make deps)")
 	// ErrAAC means libvo-aacenc refused to start or to encode.
 	ErrAAC = errors.New("the AAC encoder failed: check that libvo-aacenc is installed (make deps)")
+	// ErrAACUnavailable is NewAAC in a build without an AAC library (Windows
+	// and macOS for now): RTMP needs AAC, WHIP does not.
+	ErrAACUnavailable = errors.New("RTMP destinations are not available in this build of Showcaster yet: they need an AAC audio encoder, which only the Linux build has. Publish to a WHIP destination instead (the Showcaster platform is one)")
 	// ErrBadSize is a canvas the encoder cannot take (H.264 4:2:0 needs even sides).
 	ErrBadSize = errors.New("the picture size is not usable: width and height must be even and positive (try --size 1280x720)")
 	// ErrFrameSize is a frame whose size differs from the one the encoder was built for.
