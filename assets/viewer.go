@@ -8,3 +8,9 @@ import "embed"
 //
 //go:embed viewer
 var Viewer embed.FS
+
+// Guest is the co-host's page (guest/index.html) that the platform serves at
+// /guest/{show}/{gid}: camera and microphone, Join, the program played back.
+//
+//go:embed guest
+var Guest embed.FS

@@ -8,34 +8,41 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 var (
 	latencyRun    = flag.Bool("latency", false, "run TestGlassToGlass: the long glass-to-glass latency measurement (or SHOWCASTER_LATENCY=1)")
 	latencyWindow = flag.Duration("latency.window", 30*time.Second, "how long TestGlassToGlass measures")
 	latencyOut    = flag.String("latency.out", "", "write TestGlassToGlass's figures as JSON to this file")
+	latencySettle = flag.Duration("latency.settle", 3*time.Second, "how long TestGlassToGlass lets the receivers settle before measuring")
+	latencyQuery  = flag.String("latency.query", "", "extra query parameters for the viewer page (experiments, e.g. jbt=0)")
 	latencyAudio  = flag.Bool("latency.audio", true, "play the sound too, as viewers do (false: the picture alone, ?audio=0)")
 )
 
 // latencyFigures summarise one measurement, in milliseconds.
 type latencyFigures struct {
-	Window      string  `json:"window"`
-	Size        string  `json:"size"`
-	Audio       bool    `json:"audio"`
-	Samples     int     `json:"samples"`
-	Misses      int     `json:"misses"`
-	FPS         float64 `json:"decoded_fps"`
-	P50         float64 `json:"p50_ms"`
-	P95         float64 `json:"p95_ms"`
-	P99         float64 `json:"p99_ms"`
-	Max         float64 `json:"max_ms"`
-	Mean        float64 `json:"mean_ms"`
-	NetworkP50  float64 `json:"network_p50_ms,omitempty"`
-	NetworkP95  float64 `json:"network_p95_ms,omitempty"`
-	FramesFirst uint32  `json:"first_frame"`
-	FramesLast  uint32  `json:"last_frame"`
+	Window      string          `json:"window"`
+	Size        string          `json:"size"`
+	Audio       bool            `json:"audio"`
+	Samples     int             `json:"samples"`
+	Misses      int             `json:"misses"`
+	FPS         float64         `json:"decoded_fps"`
+	P50         float64         `json:"p50_ms"`
+	P95         float64         `json:"p95_ms"`
+	P99         float64         `json:"p99_ms"`
+	Max         float64         `json:"max_ms"`
+	Mean        float64         `json:"mean_ms"`
+	NetworkP50  float64         `json:"network_p50_ms,omitempty"`
+	NetworkP95  float64         `json:"network_p95_ms,omitempty"`
+	FramesFirst uint32          `json:"first_frame"`
+	FramesLast  uint32          `json:"last_frame"`
+	Sound       string          `json:"sound_output"`
+	Receivers   receiverFigures `json:"receivers"`
 }
 
 // percentile is the nearest-rank percentile of sorted values.
@@ -57,7 +64,17 @@ func TestGlassToGlass(t *testing.T) {
 	if !*latencyRun && os.Getenv("SHOWCASTER_LATENCY") == "" {
 		t.Skip("the latency measurement is long: run it with -args -latency or SHOWCASTER_LATENCY=1 (see docs/benchmarks.md)")
 	}
-	b := newBrowser(t)
+	var opts []chromedp.ExecAllocatorOption
+	sound := "none (no audio output device)"
+	if *latencyPulse {
+		ss := startSoundServer(t)
+		opts = ss.browserOptions(*latencySink)
+		sound = "PulseAudio null sink"
+		if *latencySink > 0 {
+			sound += fmt.Sprintf(", %d ms output latency", *latencySink)
+		}
+	}
+	b := newBrowser(t, opts...)
 	p := startPlatform(t)
 	st := p.studio(t)
 	show := st.createApprovedShow("延迟测量 · latency")
@@ -73,6 +90,13 @@ func TestGlassToGlass(t *testing.T) {
 	if !*latencyAudio {
 		q.Set("audio", "0")
 	}
+	extra, err := url.ParseQuery(*latencyQuery)
+	if err != nil {
+		t.Fatalf("-latency.query: %v", err)
+	}
+	for k, v := range extra {
+		q[k] = v
+	}
 	u.RawQuery = q.Encode()
 	tb := b.newTab("latency")
 	tb.navigate(u.String())
@@ -87,12 +111,14 @@ func TestGlassToGlass(t *testing.T) {
 		Misses  int        `json:"misses"`
 	}
 	// Settle for a few seconds (the jitter buffer adapts), then measure.
-	time.Sleep(3 * time.Second)
+	time.Sleep(*latencySettle)
 	before := mustEval[reading](tb, `__showcaster.latency()`)
+	statsBefore := mustEval[mediaStats](tb, `__showcaster.mediaStats()`)
 	framesBefore := mustEval[int](tb, `__showcaster.framesDecoded()`)
 	start := time.Now()
 	time.Sleep(*latencyWindow)
 	after := mustEval[reading](tb, `__showcaster.latency()`)
+	statsAfter := mustEval[mediaStats](tb, `__showcaster.mediaStats()`)
 	framesAfter := mustEval[int](tb, `__showcaster.framesDecoded()`)
 	elapsed := time.Since(start)
 
@@ -134,10 +160,13 @@ func TestGlassToGlass(t *testing.T) {
 	if len(net) > 0 {
 		f.NetworkP50, f.NetworkP95 = percentile(net, 50), percentile(net, 95)
 	}
+	f.Sound = sound
+	f.Receivers = statsAfter.since(statsBefore)
 	js, _ := json.MarshalIndent(f, "", "  ")
 	t.Logf("glass-to-glass latency:\n%s", js)
-	fmt.Printf("glass-to-glass 720p30 over %s: p50 %.0f ms, p95 %.0f ms (%d samples, %.1f fps decoded)\n",
-		f.Window, f.P50, f.P95, f.Samples, f.FPS)
+	fmt.Printf("glass-to-glass 720p30 over %s, sound output %s: p50 %.0f ms, p95 %.0f ms (%d samples, %.1f fps decoded)\n",
+		f.Window, sound, f.P50, f.P95, f.Samples, f.FPS)
+	fmt.Printf("receivers: %s\n", f.Receivers)
 	if *latencyOut != "" {
 		if err := os.WriteFile(*latencyOut, append(js, '\n'), 0o644); err != nil {
 			t.Fatal(err)
@@ -147,4 +176,98 @@ func TestGlassToGlass(t *testing.T) {
 	if f.P50 > 100 || f.P95 > 150 {
 		t.Logf("above the loopback goal (p50 ≤ 100 ms, p95 ≤ 150 ms)")
 	}
+}
+
+// mediaStats is the page's getStats() summary (viewer.js mediaStats): cumulative counters.
+type mediaStats struct {
+	At      float64      `json:"at"`
+	Audio   *inboundStat `json:"audio"`
+	Video   *inboundStat `json:"video"`
+	Playout *struct {
+		TotalPlayoutDelay float64 `json:"totalPlayoutDelay"`
+		TotalSamplesCount float64 `json:"totalSamplesCount"`
+		Synthesized       float64 `json:"synthesizedSamplesDuration"`
+	} `json:"playout"`
+}
+
+type inboundStat struct {
+	JBDelay    float64 `json:"jitterBufferDelay"`
+	JBTarget   float64 `json:"jitterBufferTargetDelay"`
+	JBMinimum  float64 `json:"jitterBufferMinimumDelay"`
+	JBEmitted  float64 `json:"jitterBufferEmittedCount"`
+	Concealed  float64 `json:"concealedSamples"`
+	Samples    float64 `json:"totalSamplesReceived"`
+	Inserted   float64 `json:"insertedSamplesForDeceleration"`
+	Removed    float64 `json:"removedSamplesForAcceleration"`
+	Decoded    float64 `json:"framesDecoded"`
+	Dropped    float64 `json:"framesDropped"`
+	Freezes    float64 `json:"freezeCount"`
+	FreezeTime float64 `json:"totalFreezesDuration"`
+	DecodeTime float64 `json:"totalDecodeTime"`
+	Jitter     float64 `json:"jitter"`
+}
+
+// receiverFigures are the window's averages, in milliseconds unless named otherwise.
+type receiverFigures struct {
+	AudioJitterBuffer float64 `json:"audio_jitter_buffer_ms"`
+	AudioTarget       float64 `json:"audio_jitter_target_ms"`
+	AudioMinimum      float64 `json:"audio_jitter_minimum_ms"`
+	AudioPlayout      float64 `json:"audio_playout_ms"`
+	AudioConcealed    float64 `json:"audio_concealed_pct"`
+	AudioJitter       float64 `json:"audio_arrival_jitter_ms"`
+	VideoJitterBuffer float64 `json:"video_jitter_buffer_ms"`
+	VideoTarget       float64 `json:"video_jitter_target_ms"`
+	VideoMinimum      float64 `json:"video_jitter_minimum_ms"`
+	VideoDecode       float64 `json:"video_decode_ms"`
+	VideoFreezes      float64 `json:"video_freezes"`
+	VideoDropped      float64 `json:"video_dropped"`
+	// LipSync is the sound's delay minus the picture's, after the receivers
+	// (jitter buffers, decode, audio output): positive means the sound lags.
+	LipSync float64 `json:"lip_sync_ms"`
+}
+
+func avgMs(d, n float64) float64 {
+	if n <= 0 {
+		return 0
+	}
+	return 1000 * d / n
+}
+
+func (a mediaStats) since(b mediaStats) receiverFigures {
+	var f receiverFigures
+	if a.Audio != nil && b.Audio != nil {
+		n := a.Audio.JBEmitted - b.Audio.JBEmitted
+		f.AudioJitterBuffer = avgMs(a.Audio.JBDelay-b.Audio.JBDelay, n)
+		f.AudioTarget = avgMs(a.Audio.JBTarget-b.Audio.JBTarget, n)
+		f.AudioMinimum = avgMs(a.Audio.JBMinimum-b.Audio.JBMinimum, n)
+		f.AudioJitter = 1000 * a.Audio.Jitter
+		if s := a.Audio.Samples - b.Audio.Samples; s > 0 {
+			f.AudioConcealed = 100 * (a.Audio.Concealed - b.Audio.Concealed) / s
+		}
+	}
+	if a.Playout != nil && b.Playout != nil {
+		f.AudioPlayout = avgMs(a.Playout.TotalPlayoutDelay-b.Playout.TotalPlayoutDelay, a.Playout.TotalSamplesCount-b.Playout.TotalSamplesCount)
+	}
+	if a.Video != nil && b.Video != nil {
+		n := a.Video.JBEmitted - b.Video.JBEmitted
+		f.VideoJitterBuffer = avgMs(a.Video.JBDelay-b.Video.JBDelay, n)
+		f.VideoTarget = avgMs(a.Video.JBTarget-b.Video.JBTarget, n)
+		f.VideoMinimum = avgMs(a.Video.JBMinimum-b.Video.JBMinimum, n)
+		f.VideoDecode = avgMs(a.Video.DecodeTime-b.Video.DecodeTime, a.Video.Decoded-b.Video.Decoded)
+		f.VideoFreezes = a.Video.Freezes - b.Video.Freezes
+		f.VideoDropped = a.Video.Dropped - b.Video.Dropped
+	}
+	if a.Audio != nil && a.Video != nil {
+		f.LipSync = f.AudioJitterBuffer + f.AudioPlayout - f.VideoJitterBuffer - f.VideoDecode
+	}
+	return f
+}
+
+func (f receiverFigures) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "audio arrival jitter %.1f ms, jitter buffer %.0f ms (target %.0f, minimum %.0f), audio output %.0f ms, concealed %.2f%%; ",
+		f.AudioJitter, f.AudioJitterBuffer, f.AudioTarget, f.AudioMinimum, f.AudioPlayout, f.AudioConcealed)
+	fmt.Fprintf(&b, "video jitter buffer %.0f ms (target %.0f, minimum %.0f), decode %.1f ms, %v freezes, %v dropped; sound behind picture %.0f ms",
+		f.VideoJitterBuffer, f.VideoTarget, f.VideoMinimum, f.VideoDecode, f.VideoFreezes, f.VideoDropped, f.LipSync)
+	return b.String()
 }

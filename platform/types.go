@@ -140,6 +140,8 @@ type Event struct {
 	// Moderation events: the viewer and the action (mute, block, unblock).
 	ViewerID string `json:"viewer_id,omitempty"`
 	Action   string `json:"action,omitempty"`
+	// Co-hosting events: the guest.
+	Guest *Guest `json:"guest,omitempty"`
 }
 
 // Report is the post-show summary of GET /api/shows/{id}/report.

@@ -23,6 +23,10 @@ echo "== Platform fan-out and glass-to-glass latency"
 go test -tags "$TAGS" -run '^$' -bench 'RelayFanout' -benchtime 1x ./platform/server/ | tee "$out/fanout-relay.txt"
 go test -tags "$TAGS" -count=1 -run 'TestViewerFanout' -v -timeout 20m ./e2e/ -args -fanout | tee "$out/fanout.txt"
 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency | tee "$out/latency.txt"
+# The same with a sound server (a private PulseAudio with a null sink), as viewers with speakers have,
+# then with a 20 ms output latency asked of it (what a typical sound card adds).
+go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency -latency.pulse | tee "$out/latency-pulse.txt"
+go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency -latency.pulse -latency.sink-ms 20 | tee "$out/latency-pulse20.txt"
 fi
 
 has cpu || exit 0

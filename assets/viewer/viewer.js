@@ -530,6 +530,7 @@
       pc.addTransceiver("video", { direction: "recvonly" });
       if (withAudio) pc.addTransceiver("audio", { direction: "recvonly" });
       pc.ontrack = (e) => {
+        if (params.has("jbt") && "jitterBufferTarget" in e.receiver) e.receiver.jitterBufferTarget = Number(params.get("jbt"));
         stream.addTrack(e.track);
         if (ui.video.srcObject !== stream) ui.video.srcObject = stream;
         ui.video.play().catch(() => {});
@@ -701,6 +702,36 @@
     latency.frameNumbers.push(code.frame);
   }
 
+  // ---- receiver statistics (measuring pages): where the delay goes ----
+
+  // mediaStats sums the inbound audio and video counters of getStats(): the
+  // jitter buffers' delay and targets, the audio output's playout delay,
+  // concealment (stutter) and freezes. Cumulative, so a window is a difference.
+  async function mediaStats() {
+    const pc = player.pc;
+    if (!pc) return null;
+    const out = { at: performance.now(), audio: null, video: null, playout: null };
+    const rep = await pc.getStats();
+    rep.forEach((r) => {
+      if (r.type === "inbound-rtp" && (r.kind === "audio" || r.kind === "video")) {
+        out[r.kind] = {
+          jitterBufferDelay: r.jitterBufferDelay || 0, jitterBufferTargetDelay: r.jitterBufferTargetDelay || 0,
+          jitterBufferMinimumDelay: r.jitterBufferMinimumDelay || 0, jitterBufferEmittedCount: r.jitterBufferEmittedCount || 0,
+          concealedSamples: r.concealedSamples || 0, totalSamplesReceived: r.totalSamplesReceived || 0,
+          insertedSamplesForDeceleration: r.insertedSamplesForDeceleration || 0,
+          removedSamplesForAcceleration: r.removedSamplesForAcceleration || 0,
+          framesDecoded: r.framesDecoded || 0, framesDropped: r.framesDropped || 0,
+          freezeCount: r.freezeCount || 0, totalFreezesDuration: r.totalFreezesDuration || 0,
+          totalDecodeTime: r.totalDecodeTime || 0, jitter: r.jitter || 0,
+        };
+      } else if (r.type === "media-playout") {
+        out.playout = { totalPlayoutDelay: r.totalPlayoutDelay || 0, totalSamplesCount: r.totalSamplesCount || 0,
+          synthesizedSamplesDuration: r.synthesizedSamplesDuration || 0 };
+      }
+    });
+    return out;
+  }
+
   // ---- test hooks: read-only views of what the page already tracks ----
 
   window.__showcaster = {
@@ -720,6 +751,7 @@
     eventConnects: () => events.connects,
     mediaConnects: () => player.connects,
     pinned: () => (pinned ? Object.assign({}, pinned) : null),
+    mediaStats,
     latency: () => ({
       samples: latency.samples.slice(), network: latency.network.slice(), frames: latency.frameNumbers.slice(),
       decoded: latency.decoded, misses: latency.misses,

@@ -22,6 +22,9 @@ import (
 type media struct {
 	ingest   *webrtc.API
 	playback *webrtc.API
+	// Guests publish from browsers: VP8 (every browser sends it) and Opus.
+	guestIngest   *webrtc.API
+	guestPlayback *webrtc.API
 }
 
 // Profiles the ingest accepts; the studio's encoder and browsers pick among these.
@@ -99,9 +102,15 @@ func newMedia(logf func(string, ...any)) (*media, error) {
 	}
 	playIR.Add(sender)
 
+	gIn, gPlay, err := guestAPIs(se)
+	if err != nil {
+		return nil, err
+	}
 	return &media{
-		ingest:   webrtc.NewAPI(webrtc.WithMediaEngine(ingestME), webrtc.WithInterceptorRegistry(ingestIR), webrtc.WithSettingEngine(se)),
-		playback: webrtc.NewAPI(webrtc.WithMediaEngine(playME), webrtc.WithInterceptorRegistry(playIR), webrtc.WithSettingEngine(se)),
+		ingest:        webrtc.NewAPI(webrtc.WithMediaEngine(ingestME), webrtc.WithInterceptorRegistry(ingestIR), webrtc.WithSettingEngine(se)),
+		playback:      webrtc.NewAPI(webrtc.WithMediaEngine(playME), webrtc.WithInterceptorRegistry(playIR), webrtc.WithSettingEngine(se)),
+		guestIngest:   gIn,
+		guestPlayback: gPlay,
 	}, nil
 }
 
@@ -110,8 +119,11 @@ func newMedia(logf func(string, ...any)) (*media, error) {
 // playing) when the publisher is replaced or reconnects.
 type relay struct {
 	show string
-	m    *media
 	logf func(string, ...any)
+
+	ingestAPI, playAPI *webrtc.API
+	// onPublisher, when set, hears the publisher connect (true) and go (false).
+	onPublisher func(up bool)
 
 	video, audio *webrtc.TrackLocalStaticRTP
 	vrw, arw     rewriter
@@ -147,7 +159,7 @@ const pliInterval = 500 * time.Millisecond
 func newRelay(show string, m *media, logf func(string, ...any)) *relay {
 	v, _ := webrtc.NewTrackLocalStaticRTP(videoCodec, "video", "showcaster-"+show)
 	a, _ := webrtc.NewTrackLocalStaticRTP(audioCodec, "audio", "showcaster-"+show)
-	r := &relay{show: show, m: m, logf: logf, video: v, audio: a, viewers: map[string]*viewerSession{}}
+	r := &relay{show: show, ingestAPI: m.ingest, playAPI: m.playback, logf: logf, video: v, audio: a, viewers: map[string]*viewerSession{}}
 	r.vrw.clockRate = 90000
 	r.arw.clockRate = 48000
 	return r
@@ -182,7 +194,7 @@ func (r *relay) publish(offer string) (string, string, error) {
 	if closed {
 		return "", "", ErrClosed
 	}
-	pc, err := r.m.ingest.NewPeerConnection(webrtc.Configuration{})
+	pc, err := r.ingestAPI.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %v", ErrMedia, err)
 	}
@@ -207,6 +219,9 @@ func (r *relay) publish(offer string) (string, string, error) {
 		case webrtc.PeerConnectionStateConnected:
 			if r.cur.Load() == p {
 				r.pubAlive.Store(true)
+				if r.onPublisher != nil {
+					r.onPublisher(true)
+				}
 			}
 		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 			r.dropPublisher(p)
@@ -227,7 +242,9 @@ func (r *relay) publish(offer string) (string, string, error) {
 
 func (r *relay) dropPublisher(p *publisher) {
 	if r.cur.CompareAndSwap(p, nil) {
-		r.pubAlive.Store(false)
+		if r.pubAlive.Swap(false) && r.onPublisher != nil {
+			r.onPublisher(false)
+		}
 	}
 	go p.pc.Close()
 }
@@ -364,7 +381,7 @@ func (r *relay) watch(offer string, onClose func()) (string, string, error) {
 	if closed {
 		return "", "", ErrClosed
 	}
-	pc, err := r.m.playback.NewPeerConnection(webrtc.Configuration{})
+	pc, err := r.playAPI.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return "", "", fmt.Errorf("%w: %v", ErrMedia, err)
 	}

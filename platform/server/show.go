@@ -26,8 +26,9 @@ const (
 // show is a show's live state: the stored row, its event stream and its relay.
 // mu orders every change of the show, so seq order is the order of changes.
 type show struct {
-	srv   *Server
-	relay *relay
+	srv    *Server
+	relay  *relay
+	guests guestSet
 
 	mu         sync.Mutex
 	row        *showRow
@@ -307,6 +308,7 @@ func (s *Server) handleTrialEnd(w http.ResponseWriter, r *http.Request) error {
 	v := sh.viewLocked(s.baseURL(r))
 	sh.mu.Unlock()
 	sh.relay.stopAll()
+	sh.endGuests(false)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -334,6 +336,7 @@ func (s *Server) handleEnd(w http.ResponseWriter, r *http.Request) error {
 	v := sh.viewLocked(s.baseURL(r))
 	sh.mu.Unlock()
 	sh.relay.stopAll()
+	sh.endGuests(true)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }

@@ -54,7 +54,7 @@ func isMediaPath(p string) bool {
 // mediaPathKind says whether p is an endpoint (POST an offer) or a session
 // resource (PATCH, DELETE): /whip/{show}, /whip/{show}/guests/{gid} are
 // endpoints; /whip/{show}/{session}, /whip/{show}/guests/{gid}/{session} are
-// sessions.
+// sessions; /…/guests/{gid}/return is the endpoint of a guest's return feed.
 func mediaPathIsEndpoint(p string) bool {
 	parts := strings.Split(strings.Trim(p, "/"), "/")
 	switch len(parts) {
@@ -62,6 +62,8 @@ func mediaPathIsEndpoint(p string) bool {
 		return true
 	case 4:
 		return parts[2] == "guests"
+	case 5:
+		return parts[2] == "guests" && parts[4] == "return"
 	}
 	return false
 }
