@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image"
 	"io"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -278,8 +279,15 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 	for _, r := range rtmps {
 		name := destinationName("rtmp", r, taken)
 		r := r
+		capKbps := 0
+		if u, err := url.Parse(r); err == nil {
+			if p, ok := broadcast.PresetForHost(u.Hostname()); ok && p.MaxKbps < maxKbps {
+				capKbps = p.MaxKbps
+				fmt.Fprintf(stderr, "%s: %s takes at most %d kbps: this destination gets its own encode at that rate\n", name, p.Name, p.MaxKbps)
+			}
+		}
 		n++
-		go func() { results <- started{name, dests.AddRTMP(ctx, name, r, "", 0)} }()
+		go func() { results <- started{name, dests.AddRTMP(ctx, name, r, "", capKbps)} }()
 	}
 	live := 0
 	for i := 0; i < n; i++ {

@@ -7,14 +7,14 @@ cd "$(dirname "$0")/.."
 out=bench-out
 mkdir -p "$out"
 TAGS=${TAGS:-x11}
-# Sections to run: go, platform, cpu (default all).
-want=${*:-go platform cpu}
+# Sections to run: go, platform, cpu, dest (default all).
+want=${*:-go platform cpu dest}
 has() { [[ " $want " == *" $1 "* ]]; }
 
 if has go; then
 echo "== Go benchmarks (one core)"
 go test -tags "$TAGS" -run '^$' -benchmem -cpu 1 -count 3 \
-	-bench 'Compose1080p4Overlays|EncodeX264720p|ComposeEncode720p' \
+	-bench 'Compose1080p4Overlays|EncodeX264720p|ComposeEncode720p|AACEncodeSecond' \
 	./scene/ ./encode/ ./app/ | tee "$out/go-bench.txt"
 fi
 
@@ -27,6 +27,11 @@ go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -a
 # then with a 20 ms output latency asked of it (what a typical sound card adds).
 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency -latency.pulse | tee "$out/latency-pulse.txt"
 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency -latency.pulse -latency.sink-ms 20 | tee "$out/latency-pulse20.txt"
+fi
+
+if has dest; then
+echo "== CPU seconds: 20 s of 720p30 to one, two and three RTMP destinations sharing one encode"
+scripts/bench-destinations.sh | tee "$out/destinations.txt"
 fi
 
 has cpu || exit 0
