@@ -23,3 +23,10 @@ var (
 	ErrShowEnded     = errors.New("the show has ended: create a new show plan")
 	ErrEmptyReply    = errors.New("write a reply first")
 )
+
+var (
+	// ErrNoScene: no scene by that name.
+	ErrNoScene = errors.New("no such scene: pick one of the studio's scenes (the list is in the Scenes panel)")
+	// ErrLastScene: the studio keeps at least one scene.
+	ErrLastScene = errors.New("the last scene cannot be deleted: add another scene first")
+)

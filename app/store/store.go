@@ -102,6 +102,17 @@ var migrations = []string{
 		notes      TEXT NOT NULL,
 		updated_at INTEGER NOT NULL
 	);`,
+	// Scenes: saved arrangements of the program (scenes.go).
+	`CREATE TABLE scenes (
+		id         TEXT PRIMARY KEY,
+		name       TEXT NOT NULL UNIQUE CHECK (name <> ''),
+		position   INTEGER NOT NULL,
+		layout     TEXT NOT NULL,
+		main       TEXT NOT NULL DEFAULT '',
+		second     TEXT NOT NULL DEFAULT '',
+		overlays   TEXT NOT NULL DEFAULT '{}',
+		updated_at INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the version a fresh database ends at.
