@@ -88,6 +88,18 @@ func (s *Subscription) run(ctx context.Context) {
 			return
 		}
 		var apiErr *APIError
+		var ahead *seqAheadError
+		if errors.As(err, &ahead) {
+			// The platform's history ends before what this subscription
+			// delivered (its data was restored from an older copy): what it
+			// holds up to its newest seq was delivered already, so follow on
+			// from there rather than hear nothing.
+			s.c.logf("platform: events of %s: the platform's newest seq is %d, below the %d delivered: resuming after %d", s.show, ahead.newest, s.LastSeq(), ahead.newest)
+			s.mu.Lock()
+			s.last = ahead.newest
+			s.mu.Unlock()
+			continue
+		}
 		if errors.As(err, &apiErr) && (apiErr.Status == http.StatusUnauthorized || apiErr.Status == http.StatusNotFound ||
 			apiErr.Status == http.StatusForbidden || apiErr.Status == http.StatusBadRequest) {
 			s.mu.Lock()
@@ -133,7 +145,13 @@ func (s *Subscription) once(ctx context.Context) (delivered bool, err error) {
 				n, _ := resp.Body.Read(data)
 				data = data[:n]
 			}
-			return false, decodeAPIError("follow the show's events", resp.StatusCode, data)
+			apiErr := decodeAPIError("follow the show's events", resp.StatusCode, data)
+			if apiErr.Code == "seq_ahead" {
+				if n, perr := strconv.ParseInt(resp.Header.Get("X-Newest-Seq"), 10, 64); perr == nil && n >= 0 {
+					return false, &seqAheadError{APIError: apiErr, newest: n}
+				}
+			}
+			return false, apiErr
 		}
 		return false, fmt.Errorf("%w: %v", ErrUnreachable, err)
 	}
@@ -166,6 +184,14 @@ func (s *Subscription) once(ctx context.Context) (delivered bool, err error) {
 		s.mu.Unlock()
 	}
 }
+
+// seqAheadError is the platform's answer to an `after` beyond its newest event.
+type seqAheadError struct {
+	*APIError
+	newest int64
+}
+
+func (e *seqAheadError) Unwrap() error { return e.APIError }
 
 func (s *Subscription) setConnected(v bool) {
 	s.mu.Lock()

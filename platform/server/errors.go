@@ -29,6 +29,12 @@ var (
 	ErrClosed       = errors.New("the platform server is closed")
 	ErrBadFragment  = errors.New("the trickle ICE fragment is not valid")
 	ErrPrecondition = errors.New("the session changed since the given ETag")
+	ErrSeqAhead     = errors.New("after is beyond the newest event")
+	ErrUpgrade      = errors.New("this route needs a WebSocket upgrade")
+	ErrKeyReused    = errors.New("the idempotency key was used for another call")
+	ErrBusy         = errors.New("the platform is at capacity")
+	ErrDataInUse    = errors.New("the data directory is in use by another platform")
+	ErrOverflow     = errors.New("an amount is too large")
 )
 
 // kinds maps each kind to its status and JSON code, in the order errors.Is tries them.
@@ -54,6 +60,11 @@ var kinds = []struct {
 	{ErrMedia, http.StatusBadRequest, "bad_sdp"},
 	{ErrBadFragment, http.StatusBadRequest, "bad_fragment"},
 	{ErrPrecondition, http.StatusPreconditionFailed, "precondition_failed"},
+	{ErrSeqAhead, http.StatusConflict, "seq_ahead"},
+	{ErrUpgrade, http.StatusUpgradeRequired, "upgrade_required"},
+	{ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
+	{ErrBusy, http.StatusServiceUnavailable, "busy"},
+	{ErrOverflow, http.StatusBadRequest, "amount_overflow"},
 }
 
 // requestError carries the sentence for the user while unwrapping to its kind.

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sort"
 	"strconv"
-	"sync"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"showcaster/platform"
 )
 
 // storedEvent is an event as encoded once and sent to many connections.
@@ -20,15 +24,21 @@ type storedEvent struct {
 	body   []byte
 }
 
-// subscriber is one event connection. Sends never block the show: a
-// connection whose queue is full is dropped and resumes with ?after=seq.
+// subscriber is one event connection. Sends never block the show and never
+// grow without bound: the live queue holds at most EventQueue events, and a
+// connection whose queue overflowed reads what it missed from storage, one
+// page at a time, before it takes live events again.
 type subscriber struct {
 	studio  bool
 	viewer  string
 	trialOK bool
 	ch      chan *storedEvent
-	gone    chan struct{}
-	once    sync.Once
+	behind  atomic.Bool   // the queue overflowed: events were left out of ch
+	wake    chan struct{} // signalled when behind is set
+}
+
+func newSubscriber(queue int) *subscriber {
+	return &subscriber{ch: make(chan *storedEvent, queue), wake: make(chan struct{}, 1)}
 }
 
 func (sub *subscriber) sees(e *storedEvent) bool {
@@ -48,18 +58,47 @@ func (sub *subscriber) sees(e *storedEvent) bool {
 	}
 }
 
-// push queues e; false when the queue was full and the connection is dropped.
-func (sub *subscriber) push(e *storedEvent) bool {
+// visibleSQL is sees() as a WHERE clause over the events table, with its arguments.
+func (sub *subscriber) visibleSQL() (string, []any) {
+	if sub.studio {
+		return "1", nil
+	}
+	return "(scope = ? OR (scope = ? AND viewer_id = ?)) AND (trial = 0 OR ?)",
+		[]any{int(scopePublic), int(scopePrivate), sub.viewer, boolInt(sub.trialOK)}
+}
+
+// push queues e; when the queue is full the subscriber is marked behind and
+// catches up from storage (every event is stored before it is pushed).
+func (sub *subscriber) push(e *storedEvent) {
 	select {
 	case sub.ch <- e:
-		return true
 	default:
-		sub.drop()
-		return false
+		sub.behind.Store(true)
+		select {
+		case sub.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
-func (sub *subscriber) drop() { sub.once.Do(func() { close(sub.gone) }) }
+// ParseAfter reads the `after` query parameter of the event stream: absent
+// means from the start (0); otherwise a whole number ≥ 0 written in decimal
+// digits only (no sign, spaces or leading "+").
+func ParseAfter(a string) (int64, error) {
+	if a == "" {
+		return 0, nil
+	}
+	for _, c := range a {
+		if c < '0' || c > '9' {
+			return 0, fail(ErrBadRequest, "after must be the seq of the last event received (a whole number ≥ 0), not %q", a)
+		}
+	}
+	n, err := strconv.ParseInt(a, 10, 64)
+	if err != nil {
+		return 0, fail(ErrBadRequest, "after must be the seq of the last event received (a whole number ≥ 0), not %q", a)
+	}
+	return n, nil
+}
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if _, has := bearer(r); has && !s.isStudio(r) {
@@ -71,14 +110,12 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	after := int64(0)
-	if a := r.URL.Query().Get("after"); a != "" {
-		if after, err = strconv.ParseInt(a, 10, 64); err != nil || after < 0 {
-			writeError(w, fail(ErrBadRequest, "after must be the seq of the last event received (a whole number ≥ 0), not %q", a))
-			return
-		}
+	after, err := ParseAfter(r.URL.Query().Get("after"))
+	if err != nil {
+		writeError(w, err)
+		return
 	}
-	sub := &subscriber{ch: make(chan *storedEvent, s.cfg.EventQueue), gone: make(chan struct{})}
+	sub := newSubscriber(s.cfg.EventQueue)
 	if s.isStudio(r) {
 		sub.studio = true
 	} else {
@@ -91,6 +128,18 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		sh.mu.Lock()
 		sub.trialOK = r.URL.Query().Get("key") == sh.row.TrialKey
 		sh.mu.Unlock()
+	}
+	sh.mu.Lock()
+	newest := sh.seq
+	sh.mu.Unlock()
+	if after > newest {
+		w.Header().Set("X-Newest-Seq", strconv.FormatInt(newest, 10))
+		writeError(w, fail(ErrSeqAhead, "after=%d is beyond the newest event of show %s (seq %d): the platform's data is older than what you received (restored or replaced); reconnect with after=0, or after=%d to take only what comes next", after, sh.row.ID, newest, newest))
+		return
+	}
+	if !isWebSocketUpgrade(r) {
+		writeError(w, fail(ErrUpgrade, "the event stream is a WebSocket: connect with ws://…/api/shows/%s/events?after=<last seq>", sh.row.ID))
+		return
 	}
 	c, err := websocket.Accept(w, r, nil)
 	if err != nil {
@@ -119,62 +168,158 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	stop := context.AfterFunc(s.ctx, func() { c.Close(websocket.StatusGoingAway, "the platform is shutting down") })
 	defer stop()
 
-	last, err := s.replay(ctx, c, sh.row.ID, sub, after)
-	if err != nil {
-		s.logf("platform: events of %s: replay: %v", sh.row.ID, err)
+	last := after
+	if !sub.studio {
+		if last, err = s.sendViewerStart(ctx, c, sh.row.ID, sub, after); err != nil {
+			return
+		}
+	}
+	if last, err = s.catchUp(ctx, c, sh.row.ID, sub, last); err != nil {
 		return
 	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-sub.gone:
-			c.Close(websocket.StatusPolicyViolation, "too slow: reconnect with ?after=<last seq>")
-			return
+		case <-sub.wake:
 		case e := <-sub.ch:
+			if sub.behind.Load() {
+				break // what follows a gap comes from storage, in order
+			}
 			if e.seq <= last {
-				continue // already sent by the replay
+				continue // already sent from storage
 			}
 			if err := writeEvent(ctx, c, e.body); err != nil {
 				return
 			}
 			last = e.seq
+			continue
+		}
+		if sub.behind.Load() {
+			// Clear the mark, then forget the queue: everything in it is stored,
+			// and what is pushed from now on lands in the emptied queue.
+			sub.behind.Store(false)
+			for drained := false; !drained; {
+				select {
+				case <-sub.ch:
+				default:
+					drained = true
+				}
+			}
+			if last, err = s.catchUp(ctx, c, sh.row.ID, sub, last); err != nil {
+				return
+			}
 		}
 	}
 }
 
-// replay sends the stored events after `after` that sub may see and returns the last seq sent.
-func (s *Server) replay(ctx context.Context, c *websocket.Conn, showID string, sub *subscriber, after int64) (int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT seq, scope, viewer_id, trial, body FROM events WHERE show_id = ? AND seq > ? ORDER BY seq`, showID, after)
-	if err != nil {
-		return 0, err
+// catchUp sends, page by page, the stored events after `after` that sub may
+// see, and returns the last seq sent. Each page is read whole before it is
+// written, so no read transaction stays open while a slow socket drains.
+func (s *Server) catchUp(ctx context.Context, c *websocket.Conn, showID string, sub *subscriber, after int64) (int64, error) {
+	vis, vargs := sub.visibleSQL()
+	for {
+		page, err := s.eventPage(ctx, `SELECT seq, body FROM events WHERE show_id = ? AND seq > ? AND `+vis+` ORDER BY seq LIMIT ?`,
+			append(append([]any{showID, after}, vargs...), s.cfg.EventPage)...)
+		if err != nil {
+			s.logf("platform: events of %s: read from storage: %v", showID, err)
+			return after, err
+		}
+		for _, e := range page {
+			if err := writeEvent(ctx, c, e.body); err != nil {
+				return after, err
+			}
+			after = e.seq
+		}
+		if len(page) < s.cfg.EventPage {
+			return after, nil
+		}
 	}
-	var batch []*storedEvent
+}
+
+// eventPage runs a query that yields (seq, body) rows and closes it before returning.
+func (s *Server) eventPage(ctx context.Context, query string, args ...any) ([]*storedEvent, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*storedEvent
 	for rows.Next() {
 		var e storedEvent
-		var sc, trial int
 		var body string
-		if err := rows.Scan(&e.seq, &sc, &e.viewer, &trial, &body); err != nil {
-			rows.Close()
-			return 0, err
+		if err := rows.Scan(&e.seq, &body); err != nil {
+			return nil, err
 		}
-		e.scope, e.trial, e.body = scope(sc), trial != 0, []byte(body)
-		if sub.sees(&e) {
-			batch = append(batch, &e)
+		e.body = []byte(body)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// stateTypes are the event types whose latest instance is the show's current
+// state as a viewer page draws it; a viewer starting from a recent window
+// receives the latest of each even when it is older than the window.
+var stateTypes = [][]string{
+	{platform.EventShowState},
+	{platform.EventProductPinned, platform.EventProductUnpin},
+	{platform.EventBulletin},
+	{platform.EventLike},
+	{platform.EventOnline},
+}
+
+// sendViewerStart is where a viewer's stream begins: when more than
+// ViewerBacklog events it may see lie after `after`, it receives the show's
+// current state (the latest show_state, pin or unpin, bulletin, like and
+// online events), its own latest private replies, and then continues with the
+// last ViewerBacklog events. The events keep their seqs and arrive in seq
+// order. It returns the seq to continue after.
+func (s *Server) sendViewerStart(ctx context.Context, c *websocket.Conn, showID string, sub *subscriber, after int64) (int64, error) {
+	vis, vargs := sub.visibleSQL()
+	var start int64
+	err := s.db.QueryRowContext(ctx, `SELECT seq FROM events WHERE show_id = ? AND seq > ? AND `+vis+` ORDER BY seq DESC LIMIT 1 OFFSET ?`,
+		append(append([]any{showID, after}, vargs...), s.cfg.ViewerBacklog)...).Scan(&start)
+	if err != nil {
+		// Fewer than ViewerBacklog events to send (sql.ErrNoRows): all of them.
+		return after, nil
+	}
+	// start is the newest event left out of the window.
+	var head []*storedEvent
+	for _, types := range stateTypes {
+		marks := strings.TrimSuffix(strings.Repeat("?,", len(types)), ",")
+		args := []any{showID, after}
+		for _, t := range types {
+			args = append(args, t)
+		}
+		page, err := s.eventPage(ctx, `SELECT seq, body FROM events WHERE show_id = ? AND seq > ? AND type IN (`+marks+`) AND `+vis+` ORDER BY seq DESC LIMIT 1`,
+			append(args, vargs...)...)
+		if err != nil {
+			return after, err
+		}
+		if len(page) == 1 && page[0].seq <= start {
+			head = append(head, page[0]) // a later one inside the window supersedes it otherwise
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
+	mine, err := s.eventPage(ctx, `SELECT seq, body FROM events WHERE show_id = ? AND seq > ? AND seq <= ? AND scope = ? AND viewer_id = ? AND type = ? AND (trial = 0 OR ?) ORDER BY seq DESC LIMIT ?`,
+		showID, after, start, int(scopePrivate), sub.viewer, platform.EventReply, boolInt(sub.trialOK), s.cfg.ViewerBacklog)
+	if err != nil {
+		return after, err
 	}
-	last := after
-	for _, e := range batch {
+	head = append(head, mine...)
+	sort.Slice(head, func(i, j int) bool { return head[i].seq < head[j].seq })
+	for _, e := range head {
 		if err := writeEvent(ctx, c, e.body); err != nil {
-			return 0, err
+			return after, err
 		}
-		last = e.seq
 	}
-	return last, nil
+	return start, nil
+}
+
+// isWebSocketUpgrade tells a WebSocket handshake from a plain GET, so the
+// latter gets a JSON answer saying what to do.
+func isWebSocketUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") &&
+		strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade")
 }
 
 func writeEvent(ctx context.Context, c *websocket.Conn, body []byte) error {

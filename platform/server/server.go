@@ -45,12 +45,18 @@ type Config struct {
 	// Viewer holds the viewer page (index.html and its static files at the
 	// root); default the page built into the binary.
 	Viewer fs.FS
-	// EventQueue is how many events a slow event connection may fall behind
-	// before it is closed; default 256.
+	// EventQueue is how many live events wait for one event connection; a
+	// connection that falls further behind reads the rest from storage; default 256.
 	EventQueue int
 	// ICEServers are the STUN/TURN servers announced to WHIP and WHEP clients
 	// (Link headers); none by default (loopback and LAN need none).
 	ICEServers []ICEServer
+	// EventPage is how many stored events one connection reads at a time while
+	// it catches up; default 128. It bounds a connection's memory whatever the history.
+	EventPage int
+	// ViewerBacklog is how many recent events a viewer's stream starts with
+	// (after the show's current state); default 50. The studio gets everything.
+	ViewerBacklog int
 }
 
 // Server is a running platform. Its methods are safe for concurrent use.
@@ -87,13 +93,15 @@ func DefaultBannedWords() []string {
 }
 
 const (
-	maxBody          = 64 << 10
-	defaultAudit     = 3 * time.Second
-	defaultQueue     = 256
-	statsPeriod      = time.Second
-	maxCommentRunes  = 200
-	maxBulletinRunes = 200
-	maxNameRunes     = 20
+	maxBody              = 64 << 10
+	defaultAudit         = 3 * time.Second
+	defaultQueue         = 256
+	defaultEventPage     = 128
+	defaultViewerBacklog = 50
+	statsPeriod          = time.Second
+	maxCommentRunes      = 200
+	maxBulletinRunes     = 200
+	maxNameRunes         = 20
 )
 
 // New opens (or creates) the platform's state in cfg.DataDir and prepares the
@@ -117,6 +125,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.EventQueue <= 0 {
 		cfg.EventQueue = defaultQueue
+	}
+	if cfg.EventPage <= 0 {
+		cfg.EventPage = defaultEventPage
+	}
+	if cfg.ViewerBacklog <= 0 {
+		cfg.ViewerBacklog = defaultViewerBacklog
 	}
 	s := &Server{
 		cfg:     cfg,

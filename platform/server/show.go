@@ -66,8 +66,8 @@ func (sh *show) emitLocked(ev platform.Event, sc scope, viewerID string, trial b
 	if err != nil {
 		return fmt.Errorf("encode a %s event: %w", ev.Type, err)
 	}
-	_, err = sh.srv.db.Exec(`INSERT INTO events (show_id, seq, scope, viewer_id, trial, body) VALUES (?, ?, ?, ?, ?, ?)`,
-		sh.row.ID, ev.Seq, int(sc), viewerID, boolInt(trial), string(body))
+	_, err = sh.srv.db.Exec(`INSERT INTO events (show_id, seq, scope, viewer_id, trial, type, body) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		sh.row.ID, ev.Seq, int(sc), viewerID, boolInt(trial), ev.Type, string(body))
 	if err != nil {
 		return fmt.Errorf("%w: store a %s event of show %s: %v", ErrStorage, ev.Type, sh.row.ID, err)
 	}
@@ -75,9 +75,7 @@ func (sh *show) emitLocked(ev platform.Event, sc scope, viewerID string, trial b
 	se := &storedEvent{seq: ev.Seq, scope: sc, viewer: viewerID, trial: trial, body: body}
 	for sub := range sh.subs {
 		if sub.sees(se) {
-			if !sub.push(se) {
-				delete(sh.subs, sub)
-			}
+			sub.push(se)
 		}
 	}
 	return nil

@@ -101,7 +101,32 @@ func openDB(dir string) (*sql.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("prepare the platform database %s (delete it to start afresh if it is damaged): %w", path, err)
 	}
+	if err := migrate(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("prepare the platform database %s (delete it to start afresh if it is damaged): %w", path, err)
+	}
 	return db, nil
+}
+
+// migrate brings a database made by an older platform up to the schema:
+// events gain their type (filled from the stored bodies) so a viewer's start
+// can find the latest state events without reading the whole history.
+func migrate(db *sql.DB) error {
+	var has int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'type'`).Scan(&has); err != nil {
+		return err
+	}
+	if has == 0 {
+		if _, err := db.Exec(`ALTER TABLE events ADD COLUMN type TEXT NOT NULL DEFAULT ''`); err != nil {
+			return err
+		}
+		if _, err := db.Exec(`UPDATE events SET type = COALESCE(json_extract(body, '$.type'), '')`); err != nil {
+			return err
+		}
+	}
+	_, err := db.Exec(`CREATE INDEX IF NOT EXISTS events_type ON events (show_id, type, seq);
+CREATE INDEX IF NOT EXISTS events_viewer ON events (show_id, viewer_id, seq);`)
+	return err
 }
 
 // showRow is a show as stored, with the secrets the public Show leaves out.
