@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,7 +126,15 @@ func watch(t *testing.T, whepURL string) *whepWatcher {
 		t.Fatal(err)
 	}
 	<-gathered
-	resp, err := http.Post(whepURL, "application/sdp", strings.NewReader(pc.LocalDescription().SDP))
+	// Playback needs a viewer cookie: open the show's viewer page first, as a browser would.
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Timeout: 30 * time.Second}
+	page, err := hc.Get(strings.Replace(whepURL, "/whep/", "/watch/", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	resp, err := hc.Post(whepURL, "application/sdp", strings.NewReader(pc.LocalDescription().SDP))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 
@@ -92,7 +95,18 @@ func offerAnswer(pc *webrtc.PeerConnection, endpoint, token string) (string, err
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	hc := http.DefaultClient
+	if token == "" && strings.Contains(endpoint, "/whep/") {
+		// Playback needs a viewer cookie: open the show's viewer page first, as a browser would.
+		jar, _ := cookiejar.New(nil)
+		hc = &http.Client{Jar: jar, Timeout: 30 * time.Second}
+		page, err := hc.Get(strings.Replace(endpoint, "/whep/", "/watch/", 1))
+		if err != nil {
+			return "", err
+		}
+		page.Body.Close()
+	}
+	res, err := hc.Do(req)
 	if err != nil {
 		return "", err
 	}

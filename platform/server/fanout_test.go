@@ -54,7 +54,7 @@ func fanout(tb testing.TB, n, perFrame int, d time.Duration) FanoutResult {
 	defer pub.close()
 	viewers := make([]*testViewer, n)
 	for i := range viewers {
-		viewers[i] = watch(tb, api, p.srv.URL()+"/whep/"+s.ID)
+		viewers[i] = watch(tb, api, p.srv.URL()+"/whep/"+s.ID, p.newViewer(s.ID, "").hc)
 		defer viewers[i].pc.Close()
 	}
 	time.Sleep(2 * time.Second) // connect and settle

@@ -242,7 +242,7 @@ func (s *Server) handleGuestWHIP(w http.ResponseWriter, r *http.Request) error {
 	if state != platform.StateTrial && state != platform.StateLive {
 		return fail(ErrWrongState, "the show is not on air yet (%s): join when the host starts the trial or the live", state)
 	}
-	offer, err := readSDP(w, r)
+	offer, err := s.readSDP(w, r)
 	if err != nil {
 		return err
 	}
@@ -296,11 +296,11 @@ func (s *Server) handleGuestWHEP(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	offer, err := readSDP(w, r)
+	offer, err := s.readSDP(w, r)
 	if err != nil {
 		return err
 	}
-	id, answer, err := g.relay.watch(offer, nil)
+	id, answer, _, err := g.relay.watch(offer, nil)
 	if err != nil {
 		return err
 	}
@@ -384,7 +384,7 @@ func (s *Server) handleReturnWHIP(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	offer, err := readSDP(w, r)
+	offer, err := s.readSDP(w, r)
 	if err != nil {
 		return err
 	}
@@ -422,11 +422,11 @@ func (s *Server) handleReturnWHEP(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	offer, err := readSDP(w, r)
+	offer, err := s.readSDP(w, r)
 	if err != nil {
 		return err
 	}
-	id, answer, err := g.back.watch(offer, nil)
+	id, answer, _, err := g.back.watch(offer, nil)
 	if err != nil {
 		return err
 	}

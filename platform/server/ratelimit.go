@@ -5,44 +5,32 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"showcaster/internal/clock"
 )
 
-// limitKind is one per-viewer budget.
-type limitKind int
-
-const (
-	limitComment limitKind = iota
-	limitLike
-	limitOrder
-)
-
-// budgets: burst and refill period of one token, per kind.
-var budgets = [...]struct {
-	burst float64
-	every time.Duration
-	what  string
-}{
-	limitComment: {5, 2 * time.Second, "comments (5 per 10 s)"},
-	limitLike:    {20, 50 * time.Millisecond, "likes (20 per second)"},
-	limitOrder:   {5, 12 * time.Second, "orders (5 per minute)"},
+// Budget is one rate limit: Burst calls at once, then one every Every.
+type Budget struct {
+	Burst int
+	Every time.Duration
+	// What names the budget in the 429 message, e.g. "comments (5 per 10 s)".
+	What string
 }
 
-// limiter holds token buckets per viewer and kind, on the injected clock.
-type limiter struct {
+// Limiter holds one token bucket per key (a viewer, a client address) for a
+// budget, on the injected clock. Buckets that have refilled are forgotten
+// by Sweep, so memory follows the active keys, not every key ever seen.
+// Handlers in other files call Take with their own Budget.
+type Limiter struct {
 	clk     clock.Clock
 	mu      sync.Mutex
-	buckets map[limitKey]*bucket
+	buckets map[limitKey]*rate.Limiter
 }
 
 type limitKey struct {
-	viewer string
-	kind   limitKind
-}
-
-type bucket struct {
-	tokens float64
-	at     time.Time
+	key    string
+	budget Budget
 }
 
 // rateError is ErrRateLimited with the time until the next token.
@@ -51,34 +39,57 @@ type rateError struct {
 	retry time.Duration
 }
 
-func newLimiter(clk clock.Clock) *limiter {
-	return &limiter{clk: clk, buckets: map[limitKey]*bucket{}}
+// NewLimiter makes an empty limiter on clk.
+func NewLimiter(clk clock.Clock) *Limiter {
+	return &Limiter{clk: clock.OrReal(clk), buckets: map[limitKey]*rate.Limiter{}}
 }
 
-// take spends one token of the viewer's budget or says when to retry.
-func (l *limiter) take(viewer string, kind limitKind) error {
-	b := budgets[kind]
+// Take spends one call of key's budget or returns ErrRateLimited saying when to retry.
+func (l *Limiter) Take(key string, b Budget) error {
+	now := l.clk.Now()
+	l.mu.Lock()
+	k := limitKey{key, b}
+	lim := l.buckets[k]
+	if lim == nil {
+		lim = rate.NewLimiter(rate.Every(b.Every), b.Burst)
+		l.buckets[k] = lim
+	}
+	l.mu.Unlock()
+	if lim.AllowN(now, 1) {
+		return nil
+	}
+	r := lim.ReserveN(now, 1)
+	retry := r.DelayFrom(now)
+	r.CancelAt(now)
+	return &rateError{
+		requestError: requestError{kind: ErrRateLimited, msg: fmt.Sprintf("too many %s: wait %.0f s and try again", b.What, retry.Seconds()+0.5)},
+		retry:        retry,
+	}
+}
+
+// Sweep forgets the buckets that are full again (their keys have been idle
+// long enough that a new bucket would be the same).
+func (l *Limiter) Sweep() {
 	now := l.clk.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	k := limitKey{viewer, kind}
-	bk := l.buckets[k]
-	if bk == nil {
-		bk = &bucket{tokens: b.burst, at: now}
-		l.buckets[k] = bk
-	}
-	bk.tokens += float64(now.Sub(bk.at)) / float64(b.every)
-	if bk.tokens > b.burst {
-		bk.tokens = b.burst
-	}
-	bk.at = now
-	if bk.tokens < 1 {
-		retry := time.Duration((1 - bk.tokens) * float64(b.every))
-		return &rateError{
-			requestError: requestError{kind: ErrRateLimited, msg: fmt.Sprintf("too many %s: wait %.0f s and try again", b.what, retry.Seconds()+0.5)},
-			retry:        retry,
+	for k, lim := range l.buckets {
+		if lim.TokensAt(now) >= float64(k.budget.Burst) {
+			delete(l.buckets, k)
 		}
 	}
-	bk.tokens--
-	return nil
 }
+
+// Len is the number of buckets held (for tests and diagnostics).
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.buckets)
+}
+
+// The per-viewer budgets of the viewer calls.
+var (
+	budgetComment = Budget{Burst: 5, Every: 2 * time.Second, What: "comments (5 per 10 s)"}
+	budgetLike    = Budget{Burst: 20, Every: 50 * time.Millisecond, What: "likes (20 per second)"}
+	budgetOrder   = Budget{Burst: 5, Every: 12 * time.Second, What: "orders (5 per minute)"}
+)

@@ -69,6 +69,12 @@ func newMedia(logf func(string, ...any)) (*media, error) {
 	// peer-reflexive candidates, so resolving the names is not needed.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 
+	// Playback answers anyone holding a viewer cookie: as an ICE-lite agent it
+	// only answers the viewer's connectivity checks and never sends checks of
+	// its own, so an offer's candidates cannot make it dial addresses.
+	playSE := se
+	playSE.SetLite(true)
+
 	ingestME := &webrtc.MediaEngine{}
 	if err := registerCodecs(ingestME); err != nil {
 		return nil, fmt.Errorf("%w: register ingest codecs: %v", ErrMedia, err)
@@ -108,7 +114,7 @@ func newMedia(logf func(string, ...any)) (*media, error) {
 	}
 	return &media{
 		ingest:        webrtc.NewAPI(webrtc.WithMediaEngine(ingestME), webrtc.WithInterceptorRegistry(ingestIR), webrtc.WithSettingEngine(se)),
-		playback:      webrtc.NewAPI(webrtc.WithMediaEngine(playME), webrtc.WithInterceptorRegistry(playIR), webrtc.WithSettingEngine(se)),
+		playback:      webrtc.NewAPI(webrtc.WithMediaEngine(playME), webrtc.WithInterceptorRegistry(playIR), webrtc.WithSettingEngine(playSE)),
 		guestIngest:   gIn,
 		guestPlayback: gPlay,
 	}, nil
@@ -145,11 +151,13 @@ type publisher struct {
 }
 
 type viewerSession struct {
-	id      string
-	pc      *webrtc.PeerConnection
-	ice     *iceResource
-	onClose func()
-	once    sync.Once
+	id        string
+	pc        *webrtc.PeerConnection
+	ice       *iceResource
+	onClose   func()
+	once      sync.Once
+	connected chan struct{} // closed when the peer connects
+	conOnce   sync.Once
 }
 
 // pliInterval bounds the keyframe requests that reach the publisher: many
@@ -373,30 +381,32 @@ func (r *relay) requestKeyframe() {
 	_ = p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
 }
 
-// watch accepts a WHEP offer; onClose runs once when the session ends.
-func (r *relay) watch(offer string, onClose func()) (string, string, error) {
+// watch accepts a WHEP offer; onClose runs once when the session ends. The
+// returned channel is closed when the viewer's peer connects.
+func (r *relay) watch(offer string, onClose func()) (string, string, <-chan struct{}, error) {
 	r.mu.Lock()
 	closed := r.closed
 	r.mu.Unlock()
 	if closed {
-		return "", "", ErrClosed
+		return "", "", nil, ErrClosed
 	}
 	pc, err := r.playAPI.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
-		return "", "", fmt.Errorf("%w: %v", ErrMedia, err)
+		return "", "", nil, fmt.Errorf("%w: %v", ErrMedia, err)
 	}
-	v := &viewerSession{id: randomToken(8), pc: pc, ice: newICEResource(pc), onClose: onClose}
+	v := &viewerSession{id: randomToken(8), pc: pc, ice: newICEResource(pc), onClose: onClose, connected: make(chan struct{})}
 	for _, t := range []*webrtc.TrackLocalStaticRTP{r.video, r.audio} {
 		sender, err := pc.AddTrack(t)
 		if err != nil {
 			pc.Close()
-			return "", "", fmt.Errorf("%w: %v", ErrMedia, err)
+			return "", "", nil, fmt.Errorf("%w: %v", ErrMedia, err)
 		}
 		go r.readViewerRTCP(sender, t == r.video)
 	}
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		switch st {
 		case webrtc.PeerConnectionStateConnected:
+			v.conOnce.Do(func() { close(v.connected) })
 			r.requestKeyframe() // a new viewer can start decoding only at a keyframe
 		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 			r.removeViewer(v.id)
@@ -405,17 +415,17 @@ func (r *relay) watch(offer string, onClose func()) (string, string, error) {
 	answer, err := negotiate(pc, offer)
 	if err != nil {
 		pc.Close()
-		return "", "", err
+		return "", "", nil, err
 	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		pc.Close()
-		return "", "", ErrClosed
+		return "", "", nil, ErrClosed
 	}
 	r.viewers[v.id] = v
 	r.mu.Unlock()
-	return v.id, answer, nil
+	return v.id, answer, v.connected, nil
 }
 
 func (r *relay) readViewerRTCP(s *webrtc.RTPSender, video bool) {

@@ -35,7 +35,7 @@ func peerAPI(t testing.TB) *webrtc.API {
 }
 
 // signal posts the peer's complete offer to url and applies the answer.
-func signal(t testing.TB, pc *webrtc.PeerConnection, url, token string) string {
+func signal(t testing.TB, pc *webrtc.PeerConnection, url, token string, hc ...*http.Client) string {
 	t.Helper()
 	offer, err := pc.CreateOffer(nil)
 	if err != nil {
@@ -51,7 +51,11 @@ func signal(t testing.TB, pc *webrtc.PeerConnection, url, token string) string {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := http.DefaultClient
+	if len(hc) > 0 {
+		client = hc[0]
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +158,8 @@ type testViewer struct {
 	ssrc    atomic.Uint32
 }
 
-func watch(t testing.TB, api *webrtc.API, whepURL string) *testViewer {
+// watch plays whepURL as the viewer whose cookies hc holds.
+func watch(t testing.TB, api *webrtc.API, whepURL string, hc *http.Client) *testViewer {
 	t.Helper()
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
@@ -201,7 +206,7 @@ func watch(t testing.TB, api *webrtc.API, whepURL string) *testViewer {
 			}
 		}
 	})
-	signal(t, pc, whepURL, "")
+	signal(t, pc, whepURL, "", hc)
 	return v
 }
 
@@ -227,8 +232,8 @@ func TestRelayWHIPToWHEP(t *testing.T) {
 	pubA := publish(t, api, in.WHIPURL, in.Token, 'A', 30, 3)
 	defer pubA.close()
 	whep := p.srv.URL() + "/whep/" + s.ID
-	v1 := watch(t, api, whep)
-	v2 := watch(t, api, whep)
+	v1 := watch(t, api, whep, p.newViewer(s.ID, "").hc)
+	v2 := watch(t, api, whep, p.newViewer(s.ID, "").hc)
 	defer v1.pc.Close()
 	defer v2.pc.Close()
 	for i, v := range []*testViewer{v1, v2} {

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"net"
 	"net/http"
 	"os"
@@ -57,6 +58,8 @@ type Config struct {
 	// ViewerBacklog is how many recent events a viewer's stream starts with
 	// (after the show's current state); default 50. The studio gets everything.
 	ViewerBacklog int
+	// Limits bound what a visitor can make the platform hold (docs/security.md).
+	Limits Limits
 }
 
 // Server is a running platform. Its methods are safe for concurrent use.
@@ -65,10 +68,13 @@ type Server struct {
 	clk    clock.Clock
 	logf   func(string, ...any)
 	db     *sql.DB
+	lock   *os.File // the data directory's lock, held while the platform runs
 	token  string
 	viewer fs.FS
 	media  *media
-	limits *limiter
+	limits *Limiter // per-viewer budgets of viewer calls
+	mints  *Limiter // per-address budget of new viewer cookies
+	lim    Limits
 	idem   *idempotency
 	mux    http.Handler
 
@@ -76,14 +82,18 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu      sync.Mutex
-	shows   map[string]*show
-	banned  []string
-	viewers map[string]viewerRec // by secret
-	ln      net.Listener
-	httpSrv *http.Server
-	url     string
-	closed  bool
+	mu                        sync.Mutex
+	shows                     map[string]*show
+	banned                    []string
+	viewers                   map[string]viewerRec // by secret; idle ones are evicted (housekeep)
+	lastSweep, lastCheckpoint time.Time
+	// Playback sessions: all, not yet connected, per viewer (see reserveWHEP).
+	whepTotal, whepPending int
+	whepByViewer           map[string]int
+	ln                     net.Listener
+	httpSrv                *http.Server
+	url                    string
+	closed                 bool
 }
 
 // DefaultBannedWords seed a new platform's banned-word list (superlatives and
@@ -133,16 +143,19 @@ func New(cfg Config) (*Server, error) {
 		cfg.ViewerBacklog = defaultViewerBacklog
 	}
 	s := &Server{
-		cfg:     cfg,
-		clk:     clock.OrReal(cfg.Clock),
-		logf:    cfg.Logf,
-		shows:   map[string]*show{},
-		viewers: map[string]viewerRec{},
+		cfg:          cfg,
+		clk:          clock.OrReal(cfg.Clock),
+		logf:         cfg.Logf,
+		shows:        map[string]*show{},
+		viewers:      map[string]viewerRec{},
+		whepByViewer: map[string]int{},
 	}
 	if s.logf == nil {
 		s.logf = func(string, ...any) {}
 	}
-	s.limits = newLimiter(s.clk)
+	s.lim = cfg.Limits.withDefaults()
+	s.limits = NewLimiter(s.clk)
+	s.mints = NewLimiter(s.clk)
 	s.idem = newIdempotency()
 	s.viewer = cfg.Viewer
 	if s.viewer == nil {
@@ -153,8 +166,14 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.media = m
-	db, err := openDB(cfg.DataDir)
+	lock, err := lockDataDir(cfg.DataDir)
 	if err != nil {
+		return nil, err
+	}
+	s.lock = lock
+	db, err := openDB(cfg.DataDir, s.lim.WALLimit)
+	if err != nil {
+		lock.Close()
 		return nil, err
 	}
 	s.db = db
@@ -162,6 +181,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.load(); err != nil {
 		s.cancel()
 		db.Close()
+		lock.Close()
 		return nil, err
 	}
 	s.routes()
@@ -226,7 +246,9 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s (is another platform running there? pick another --addr): %w", s.cfg.Addr, err)
 	}
-	hs := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return s.ctx }}
+	hs := &http.Server{Handler: s.mux, BaseContext: func(net.Listener) context.Context { return s.ctx },
+		ReadHeaderTimeout: s.lim.ReadHeaderTimeout, ReadTimeout: s.lim.BodyTimeout, IdleTimeout: s.lim.IdleTimeout,
+		MaxHeaderBytes: s.lim.MaxHeaderBytes, ErrorLog: log.New(logWriter(s.logf), "", 0)}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -292,7 +314,9 @@ func (s *Server) Close() error {
 		sh.relay.close()
 	}
 	s.wg.Wait()
-	return s.db.Close()
+	err := s.db.Close()
+	s.lock.Close() // after the database: the next platform may open it now
+	return err
 }
 
 func (s *Server) routes() {
@@ -463,6 +487,15 @@ func (s *Server) baseURL(r *http.Request) string {
 	return s.URL()
 }
 
+// logWriter sends the HTTP server's own complaints (a bad handshake, a
+// connection cut off by a timeout) to Logf.
+type logWriter func(string, ...any)
+
+func (f logWriter) Write(p []byte) (int, error) {
+	f("platform: http: %s", strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
 // statsLoop sends the like and online totals once a second when they changed,
 // and samples the per-minute report series.
 func (s *Server) statsLoop() {
@@ -474,6 +507,7 @@ func (s *Server) statsLoop() {
 		case <-s.ctx.Done():
 			return
 		case now := <-t.C():
+			s.housekeep(s.clk.Now())
 			s.mu.Lock()
 			shows := make([]*show, 0, len(s.shows))
 			for _, sh := range s.shows {

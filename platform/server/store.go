@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver: pure Go, so the platform builds without cgo
@@ -89,10 +91,18 @@ CREATE TABLE IF NOT EXISTS show_viewers (
 `
 
 // openDB opens (creating if needed) the platform's database in dir.
-func openDB(dir string) (*sql.DB, error) {
+func openDB(dir string, walLimit int64) (*sql.DB, error) {
 	path := filepath.Join(dir, "platform.db")
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if _, err := os.Stat(p); err == nil || p == path {
+			if err := privateFile(p); err != nil {
+				return nil, fmt.Errorf("open the platform database %s: %w", path, err)
+			}
+		}
+	}
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
-		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)"
+		"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=journal_size_limit(" + strconv.FormatInt(walLimit, 10) + ")"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open the platform database %s: %w", path, err)

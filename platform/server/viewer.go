@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math/big"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -23,6 +24,7 @@ const viewerCookie = "viewer_id"
 type viewerRec struct {
 	platform.Viewer
 	secret string
+	seen   time.Time // last request, for evicting idle viewers from memory
 }
 
 // viewerFromCookie finds the viewer whose secret the request's cookie carries.
@@ -31,8 +33,13 @@ func (s *Server) viewerFromCookie(r *http.Request) (viewerRec, bool) {
 	if err != nil || c.Value == "" || len(c.Value) > 64 {
 		return viewerRec{}, false
 	}
+	now := s.clk.Now()
 	s.mu.Lock()
 	v, ok := s.viewers[c.Value]
+	if ok {
+		v.seen = now
+		s.viewers[c.Value] = v
+	}
 	s.mu.Unlock()
 	if ok {
 		return v, true
@@ -42,6 +49,7 @@ func (s *Server) viewerFromCookie(r *http.Request) (viewerRec, bool) {
 	if err != nil {
 		return viewerRec{}, false
 	}
+	v.seen = now
 	s.mu.Lock()
 	s.viewers[v.secret] = v
 	s.mu.Unlock()
@@ -53,8 +61,15 @@ func (s *Server) ensureViewer(w http.ResponseWriter, r *http.Request) (viewerRec
 	if v, ok := s.viewerFromCookie(r); ok {
 		return v, nil
 	}
+	// Cookies cost nothing to mint, and every viewer is a row and a cache
+	// entry: one client address gets a budget of them.
+	if err := s.mints.Take(clientAddr(r), s.lim.NewViewers); err != nil {
+		return viewerRec{}, err
+	}
 	n, _ := rand.Int(rand.Reader, big.NewInt(9000))
-	v := viewerRec{Viewer: platform.Viewer{ID: "v" + randomToken(4), Name: fmt.Sprintf("观众%d", 1000+n.Int64())}, secret: randomToken(16)}
+	// 128 random bits: a public id never collides with another's.
+	v := viewerRec{Viewer: platform.Viewer{ID: "v" + randomToken(16), Name: fmt.Sprintf("观众%d", 1000+n.Int64())},
+		secret: randomToken(16), seen: s.clk.Now()}
 	if _, err := s.db.Exec(`INSERT INTO viewers (id, secret, name, created_at) VALUES (?, ?, ?, ?)`,
 		v.ID, v.secret, v.Name, s.clk.Now().UnixNano()); err != nil {
 		return viewerRec{}, fmt.Errorf("%w: store a new viewer: %v", ErrStorage, err)
@@ -65,6 +80,16 @@ func (s *Server) ensureViewer(w http.ResponseWriter, r *http.Request) (viewerRec
 	http.SetCookie(w, &http.Cookie{Name: viewerCookie, Value: v.secret, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	return v, nil
+}
+
+// clientAddr is the address a request came from, without its port. Behind a
+// reverse proxy every request comes from the proxy: see docs/security.md.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // noteViewerLocked records that a viewer took part in the formal broadcast (for the report).
@@ -242,7 +267,7 @@ func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
 	if n > maxCommentRunes {
 		return fail(ErrBadRequest, "a comment may hold at most %d characters; this one has %d", maxCommentRunes, n)
 	}
-	if err := s.limits.take(p.viewer.ID, limitComment); err != nil {
+	if err := s.limits.Take(p.viewer.ID, budgetComment); err != nil {
 		return err
 	}
 	muted, _, err := s.moderationOf(r.Context(), p.sh.row.ID, p.viewer.ID)
@@ -284,7 +309,7 @@ func (s *Server) handleLike(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.limits.take(p.viewer.ID, limitLike); err != nil {
+	if err := s.limits.Take(p.viewer.ID, budgetLike); err != nil {
 		return err
 	}
 	sh := p.sh
@@ -323,7 +348,7 @@ func (s *Server) handleOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.limits.take(p.viewer.ID, limitOrder); err != nil {
+	if err := s.limits.Take(p.viewer.ID, budgetOrder); err != nil {
 		return err
 	}
 	sh := p.sh

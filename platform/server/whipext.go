@@ -32,8 +32,9 @@ const sdpFragType = "application/trickle-ice-sdpfrag"
 type iceResource struct {
 	pc *webrtc.PeerConnection
 
-	mu   sync.Mutex // orders PATCHes of one session
-	etag string
+	mu       sync.Mutex // orders PATCHes of one session
+	etag     string
+	trickled int // remote candidates added by PATCH, bounded by Limits.OfferCandidates
 }
 
 func newICEResource(pc *webrtc.PeerConnection) *iceResource {
@@ -208,9 +209,9 @@ func (s *Server) handleTrickle(w http.ResponseWriter, r *http.Request, res *iceR
 	if ct != sdpFragType {
 		return fail(ErrContentType, "send trickle ICE with Content-Type: %s", sdpFragType)
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(s.lim.OfferBytes)))
 	if err != nil {
-		return fail(ErrTooLarge, "the ICE fragment is larger than %d KiB", maxBody>>10)
+		return fail(ErrTooLarge, "the ICE fragment is larger than %d KiB", s.lim.OfferBytes>>10)
 	}
 	frag, err := parseSDPFrag(string(b))
 	if err != nil {
@@ -236,6 +237,14 @@ func (s *Server) handleTrickle(w http.ResponseWriter, r *http.Request, res *iceR
 			return fail(ErrBadFragment, "the ICE restart failed: %v", err)
 		}
 	}
+	n := 0
+	for _, m := range frag.media {
+		n += len(m.candidates)
+	}
+	if res.trickled+n > s.lim.OfferCandidates {
+		return fail(ErrBadFragment, "a session takes at most %d trickled ICE candidates: send only the candidates of your own interfaces", s.lim.OfferCandidates)
+	}
+	res.trickled += n
 	for _, m := range frag.media {
 		mid, idx := m.mid, m.index
 		for _, c := range m.candidates {
