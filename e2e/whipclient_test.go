@@ -32,6 +32,7 @@ function fragment(pc, cands) {
 }
 // session: POST the offer before gathering ends, then PATCH every candidate.
 async function session(pc, endpoint, token, which) {
+  const creds = which === "whep" ? "include" : "same-origin";
   const pending = [];
   let resource = null, etag = null;
   async function flush() {
@@ -40,7 +41,7 @@ async function session(pc, endpoint, token, which) {
     const h = {"Content-Type": "application/trickle-ice-sdpfrag"};
     if (etag) h["If-Match"] = etag;
     if (token) h["Authorization"] = "Bearer " + token;
-    const r = await fetch(resource, {method: "PATCH", headers: h, body: fragment(pc, cands)});
+    const r = await fetch(resource, {method: "PATCH", headers: h, body: fragment(pc, cands), credentials: creds});
     st.patches++; st.patchStatus.push(r.status);
   }
   pc.onicecandidate = (e) => {
@@ -52,7 +53,8 @@ async function session(pc, endpoint, token, which) {
   await pc.setLocalDescription(offer);
   const h = {"Content-Type": "application/sdp"};
   if (token) h["Authorization"] = "Bearer " + token;
-  const r = await fetch(endpoint, {method: "POST", headers: h, body: pc.localDescription.sdp});
+  // Playback needs the viewer cookie, which the browser sends to another port of the same host.
+  const r = await fetch(endpoint, {method: "POST", headers: h, body: pc.localDescription.sdp, credentials: creds});
   if (r.status !== 201) throw new Error(which + " POST " + r.status + " " + await r.text());
   resource = new URL(r.headers.get("Location"), endpoint).toString();
   etag = r.headers.get("ETag");
@@ -117,6 +119,7 @@ func TestWHIPClientFromAnotherOrigin(t *testing.T) {
 	}
 
 	tb := b.newTab("whip-client")
+	tb.navigate(p.url + "/watch/" + show.ID) // the viewer cookie, as a viewer who opened the show's page has
 	tb.navigate(page.URL)
 	const state = `JSON.stringify(__client)`
 	mustEval[bool](tb, "askOptions("+jsString(ingest.WHIPURL)+"), true")

@@ -70,8 +70,9 @@ func mediaPathIsEndpoint(p string) bool {
 }
 
 // cors wraps the mux: answers on /whip/ and /whep/ may be read from any
-// origin (the credentials are bearer tokens and unguessable session paths,
-// never cookies), preflights and plain OPTIONS are answered here.
+// origin (WHIP's credential is a bearer token; WHEP's the viewer cookie, sent
+// with credentials from another port of the same host), preflights and plain
+// OPTIONS are answered here.
 func (s *Server) cors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isMediaPath(r.URL.Path) {
@@ -79,7 +80,16 @@ func (s *Server) cors(next http.Handler) http.Handler {
 			return
 		}
 		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
+		if o := r.Header.Get("Origin"); o != "" && strings.HasPrefix(r.URL.Path, "/whep/") {
+			// Playback needs the viewer cookie: a player on another origin of the
+			// same site (another port of this host) sends it with credentials,
+			// which CORS allows only for a named origin.
+			h.Set("Access-Control-Allow-Origin", o)
+			h.Set("Access-Control-Allow-Credentials", "true")
+			h.Add("Vary", "Origin")
+		} else {
+			h.Set("Access-Control-Allow-Origin", "*")
+		}
 		h.Set("Access-Control-Expose-Headers", "Location, ETag, Link, Accept-Patch, Accept-Post, Allow, Retry-After")
 		if r.Method != http.MethodOptions {
 			next.ServeHTTP(w, r)
