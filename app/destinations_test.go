@@ -3,6 +3,10 @@ package app
 import (
 	"context"
 	"errors"
+	"math"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +162,54 @@ func TestDestinationsCappedGetsOwnEncoder(t *testing.T) {
 	}
 	if n := dests.Hub().Encoders(); n != 1 {
 		t.Fatalf("%d encoders after the capped destination left", n)
+	}
+}
+
+// A show that goes out after the preview has run a while still carries its
+// sound: the audio encoder starts later than the scene, and its packets are
+// put on the picture's timeline.
+func TestDestinationsSoundAfterIdlePreview(t *testing.T) {
+	srv := rtmptest.Start(t)
+	eng, err := NewEngine(EngineConfig{Width: 320, Height: 180, FPS: 30, BitrateKbps: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	eng.SetVideo(scene.LayoutFull, capture.NewTestPattern(capture.TestPatternConfig{Width: 320, Height: 180, FPS: 30}), nil)
+	if err := eng.SetAudio("main", capture.NewTone(capture.ToneConfig{})); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	eng.Start(ctx)
+	waitUntil(t, "two seconds of preview", 30*time.Second, func() bool { return eng.Scene().Stats().Frames >= 60 })
+	dests := NewDestinations(eng, nil)
+	if err := dests.AddRTMP(ctx, "rtmp", srv.URL("live")+"/late", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "three seconds out", 60*time.Second, func() bool {
+		d, _ := destByName(dests.Stats(), "rtmp")
+		return d.FramesSent >= 90 && d.AudioSent >= 120
+	})
+	d, _ := destByName(dests.Stats(), "rtmp")
+	if d.AudioDropped > 10 {
+		t.Fatalf("%d audio packets dropped: sound is off the picture's timeline", d.AudioDropped)
+	}
+	dests.Close()
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,start_time,duration", "-of", "csv=p=0", srv.Recording("late")).Output()
+	waitUntil(t, "the recording", 20*time.Second, func() bool {
+		out, err = exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=codec_type,start_time,duration", "-of", "csv=p=0", srv.Recording("late")).Output()
+		return err == nil && strings.Contains(string(out), "audio")
+	})
+	t.Logf("streams (type,start,duration):\n%s", out)
+	var starts []float64
+	for _, l := range strings.Fields(string(out)) {
+		f := strings.Split(l, ",")
+		if len(f) >= 2 {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			starts = append(starts, v)
+		}
+	}
+	if len(starts) != 2 || math.Abs(starts[0]-starts[1]) > 0.3 {
+		t.Fatalf("video and audio start %v apart, want together", starts)
 	}
 }

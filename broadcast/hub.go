@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"showcaster/capture"
 	"showcaster/encode"
@@ -77,6 +78,14 @@ type Hub struct {
 	encoders map[int]*videoEncoder // by bitrate in kbps
 	audio    map[encode.AudioCodec]encode.AudioEncoder
 	audioMu  sync.Mutex // serializes WriteAudio
+
+	// videoOrigin is the scene-clock time of video PTS 0 (Frame.Time -
+	// Frame.PTS of the first frame encoded), in UnixNano; 0 until then.
+	videoOrigin atomic.Int64
+	// audioShift, per codec, puts audio packets on the video timeline:
+	// an audio encoder counts its samples from its own start, which is not
+	// when the scene began. Guarded by audioMu.
+	audioShift map[encode.AudioCodec]time.Duration
 }
 
 type dest struct {
@@ -101,7 +110,8 @@ func New(cfg Config) *Hub {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	return &Hub{cfg: cfg, encoders: map[int]*videoEncoder{}, audio: map[encode.AudioCodec]encode.AudioEncoder{}}
+	return &Hub{cfg: cfg, encoders: map[int]*videoEncoder{}, audio: map[encode.AudioCodec]encode.AudioEncoder{},
+		audioShift: map[encode.AudioCodec]time.Duration{}}
 }
 
 func (h *Hub) effectiveKbps(d Dest) int {
@@ -206,7 +216,7 @@ func (h *Hub) encoderLocked(kbps int) (*videoEncoder, error) {
 	e := &videoEncoder{kbps: kbps, h264: enc, done: make(chan struct{}),
 		sink: h.cfg.Scene.AddSink(fmt.Sprintf("broadcast-%dk", kbps), 2)}
 	h.encoders[kbps] = e
-	go e.run(h.cfg.Logf)
+	go e.run(h, h.cfg.Logf)
 	return e, nil
 }
 
@@ -246,13 +256,16 @@ func (h *Hub) audioLocked(c encode.AudioCodec) error {
 
 // run encodes the frames of this encoder's sink and hands each packet to
 // its outputs, whose writes never block.
-func (e *videoEncoder) run(logf func(string, ...any)) {
+func (e *videoEncoder) run(h *Hub, logf func(string, ...any)) {
 	defer close(e.done)
 	for f := range e.sink.Frames() {
 		p := e.outs.Load()
 		if p == nil || len(*p) == 0 {
 			f.Release()
 			continue
+		}
+		if h.videoOrigin.Load() == 0 && !f.Time.IsZero() {
+			h.videoOrigin.CompareAndSwap(0, f.Time.Add(-f.PTS).UnixNano())
 		}
 		pkt, err := e.h264.Encode(f.Image, f.PTS, f.CaptureTime)
 		f.Release()
@@ -300,11 +313,40 @@ func (h *Hub) WriteAudio(chunk capture.AudioChunk) {
 			h.cfg.Logf("broadcast: %s encoder: %v", c, err)
 			continue
 		}
+		h.alignAudio(c, pkts)
 		for _, p := range pkts {
 			for _, o := range g.outs {
 				o.WriteAudio(p)
 			}
 		}
+	}
+}
+
+// maxAudioDrift is how far audio may wander from the video timeline (the
+// sound card's clock against the scene's) before it is put back.
+const maxAudioDrift = 200 * time.Millisecond
+
+// alignAudio moves packets onto the video timeline: a packet's PTS becomes
+// the time of its first sample since video PTS 0. The shift is taken once
+// from the capture times and kept, so PTS stay sample-exact; it is taken
+// again only if the two clocks drift apart.
+func (h *Hub) alignAudio(c encode.AudioCodec, pkts []encode.Packet) {
+	origin := h.videoOrigin.Load()
+	if origin == 0 {
+		return
+	}
+	for i := range pkts {
+		p := &pkts[i]
+		if p.CaptureTime.IsZero() {
+			continue
+		}
+		want := p.CaptureTime.Sub(time.Unix(0, origin))
+		shift, ok := h.audioShift[c]
+		if d := want - (p.PTS + shift); !ok || d > maxAudioDrift || d < -maxAudioDrift {
+			shift = want - p.PTS
+			h.audioShift[c] = shift
+		}
+		p.PTS += shift
 	}
 }
 
