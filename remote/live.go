@@ -84,7 +84,9 @@ func (l *Live) StreamStatus() OutputStatus {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	active := l.cfg.Engine.Publishing() && !l.stopped
-	out := OutputStatus{Active: active, Reconnecting: st.State == "reconnecting",
+	// fmt.Sprint: the engine's state is a string today and a typed state
+	// with String() in the studio's newer layout; both print the same.
+	out := OutputStatus{Active: active, Reconnecting: fmt.Sprint(st.State) == "reconnecting",
 		TotalFrames: st.FramesSent + st.FramesDropped, SkippedFrames: st.FramesDropped}
 	if active {
 		out.Duration = l.cfg.Clock.Now().Sub(l.started)

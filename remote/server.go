@@ -63,9 +63,14 @@ func Start(cfg Config) (*Server, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = DefaultAddr
 	}
-	host, _, err := net.SplitHostPort(cfg.Addr)
+	host, port, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("remote control address %q: %w", cfg.Addr, ErrListen)
+	}
+	if host == "" && !cfg.AllowRemote {
+		// ":4455" means this machine unless other machines were let in.
+		host = "127.0.0.1"
+		cfg.Addr = net.JoinHostPort(host, port)
 	}
 	loopback := host == "localhost"
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
