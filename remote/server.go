@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -10,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -43,6 +45,7 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[*session]bool
 	closed   bool
+	running  sync.WaitGroup // sessions still writing
 }
 
 // DefaultAddr is where remote control listens unless told otherwise.
@@ -109,9 +112,22 @@ func (s *Server) Close() error {
 	}
 	s.mu.Unlock()
 	for _, ss := range all {
-		ss.close(websocket.StatusGoingAway, "the studio is closing")
+		ss.shutdown()
 	}
-	return s.srv.Close()
+	err := s.srv.Close()
+	// Let the sessions send what they have (the answer to the StopStream
+	// that ended a run) before the process exits, but not for long: a
+	// client that does not read must not hold the studio open. The bound is
+	// on the wall clock on purpose; it only limits the wait at exit.
+	done := make(chan struct{})
+	go func() { s.running.Wait(); close(done) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	return err
 }
 
 // Emit tells every identified client that subscribed to its category.
@@ -154,7 +170,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions[ss] = true
+	s.running.Add(1)
 	s.mu.Unlock()
+	defer s.running.Done()
 	s.logf("remote control: %s connected (%s)", r.RemoteAddr, ss.codecName())
 	ss.run(r.Context())
 	s.mu.Lock()

@@ -31,6 +31,22 @@ type session struct {
 	closeWhy   string
 	incoming   int64
 	outgoing   int64
+	// inRequest is set while a request runs; a shutdown then waits for
+	// its answer to be queued (shutAfter) before closing.
+	inRequest bool
+	shutAfter bool
+}
+
+// shutdown closes the session once the request under way (if any) is
+// answered.
+func (ss *session) shutdown() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.inRequest {
+		ss.shutAfter = true
+		return
+	}
+	ss.closeLocked(websocket.StatusGoingAway, "The studio is closing.")
 }
 
 type outMsg struct {
@@ -118,10 +134,23 @@ func (ss *session) handle(ctx context.Context, op int, d map[string]any) bool {
 			ss.close(closeNotIdentified, "Identify first.")
 			return false
 		}
+		ss.mu.Lock()
+		ss.inRequest = true
+		ss.mu.Unlock()
+		var op2 int
+		var resp map[string]any
 		if op == opRequest {
-			ss.send(opRequestResponse, ss.request(ctx, d))
+			op2, resp = opRequestResponse, ss.request(ctx, d)
 		} else {
-			ss.send(opRequestBatchResponse, ss.batch(ctx, d))
+			op2, resp = opRequestBatchResponse, ss.batch(ctx, d)
+		}
+		ss.mu.Lock()
+		defer ss.mu.Unlock()
+		ss.inRequest = false
+		ss.sendLocked(op2, resp)
+		if ss.shutAfter {
+			ss.closeLocked(websocket.StatusGoingAway, "The studio is closing.")
+			return false
 		}
 		return true
 	}
