@@ -30,3 +30,9 @@ var (
 	// ErrLastScene: the studio keeps at least one scene.
 	ErrLastScene = errors.New("the last scene cannot be deleted: add another scene first")
 )
+
+// Errors of the destinations list.
+var (
+	ErrBadDestination    = errors.New("the destination is not complete")
+	ErrDestinationSilent = errors.New("the destination connected but no picture went out: check the canvas and the sources")
+)
