@@ -93,6 +93,11 @@ type Order struct {
 	Qty         int    `json:"qty"`
 	AmountCents int64  `json:"amount_cents"`
 	Currency    string `json:"currency"`
+	// FlashSaleID is set when the order paid a flash price.
+	FlashSaleID string `json:"flash_sale_id,omitempty"`
+	// CouponID and DiscountCents: the buyer's coupon the order used (amount is after the discount).
+	CouponID      string `json:"coupon_id,omitempty"`
+	DiscountCents int64  `json:"discount_cents,omitempty"`
 }
 
 // Product is a catalogue entry as the platform shows it on the buy card.
@@ -108,6 +113,9 @@ type Product struct {
 	Stock              int      `json:"stock"`
 	SellingPoints      []string `json:"selling_points,omitempty"`
 	SoldOut            bool     `json:"sold_out,omitempty"`
+	// StockLeft is filled in by the platform in the cart: stock minus the
+	// quantity ordered (absent when stock does not limit).
+	StockLeft *int `json:"stock_left,omitempty"`
 }
 
 // Event types carried on the events WebSocket.
@@ -142,6 +150,26 @@ type Event struct {
 	Action   string `json:"action,omitempty"`
 	// Co-hosting events: the guest.
 	Guest *Guest `json:"guest,omitempty"`
+
+	// The selling toolkit (docs/platform-api.md): the object the event is about.
+	Lottery     *Lottery     `json:"lottery,omitempty"`
+	LotteryWon  *LotteryWon  `json:"lottery_won,omitempty"`
+	Coupon      *Coupon      `json:"coupon,omitempty"`
+	FlashSale   *FlashSale   `json:"flash_sale,omitempty"`
+	RedEnvelope *RedEnvelope `json:"red_envelope,omitempty"`
+	Gift        *Gift        `json:"gift,omitempty"`
+	Products    []Product    `json:"products,omitempty"`
+	// Viewer is who joined, followed, shared or sent a gift (viewer_joined,
+	// follow, share, gift).
+	Viewer *Viewer `json:"viewer,omitempty"`
+	// Flat copies of the gift (kind, name; count is Count) and of the
+	// lottery_won notice (lottery_id, prize, claim_by), as the contract
+	// writes them.
+	Kind      string     `json:"kind,omitempty"`
+	Name      string     `json:"name,omitempty"`
+	LotteryID string     `json:"lottery_id,omitempty"`
+	Prize     string     `json:"prize,omitempty"`
+	ClaimBy   *time.Time `json:"claim_by,omitempty"`
 }
 
 // Report is the post-show summary of GET /api/shows/{id}/report.
@@ -155,6 +183,17 @@ type Report struct {
 	Buyers       int64         `json:"buyers"`
 	RevenueCents int64         `json:"revenue_cents"`
 	EffectiveMin int           `json:"effective_min"`
+	// The selling toolkit: gifts sent (sum of counts), follows made during
+	// the show, viewers who shared it, coupons claimed and used in orders,
+	// lotteries drawn, red-envelope cents grabbed.
+	Gifts            int64 `json:"gifts"`
+	Follows          int64 `json:"follows"`
+	Shares           int64 `json:"shares"`
+	CouponsClaimed   int64 `json:"coupons_claimed"`
+	CouponsUsed      int64 `json:"coupons_used"`
+	Lotteries        int64 `json:"lotteries"`
+	FlashOrders      int64 `json:"flash_orders"`
+	RedEnvelopeCents int64 `json:"red_envelope_cents"`
 	Series       []ReportPoint `json:"series,omitempty"`
 }
 
@@ -188,6 +227,18 @@ type Public struct {
 	Likes    int64    `json:"likes"`
 	Online   int64    `json:"online"`
 	Viewer   Viewer   `json:"viewer"`
+
+	// The selling toolkit, as this viewer sees it (absent before the show starts).
+	// Products is the cart: every product of the show in link order.
+	Products     []Product     `json:"products"`
+	Followers    int64         `json:"followers"`
+	Following    bool          `json:"following"`
+	Shares       int64         `json:"shares"`
+	Shared       bool          `json:"shared"`
+	Lottery      *Lottery      `json:"lottery,omitempty"`
+	Coupons      []Coupon      `json:"coupons,omitempty"`
+	FlashSales   []FlashSale   `json:"flash_sales,omitempty"`
+	RedEnvelopes []RedEnvelope `json:"red_envelopes,omitempty"`
 }
 
 // Moderation actions of POST /api/shows/{id}/moderation.

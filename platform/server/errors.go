@@ -35,6 +35,14 @@ var (
 	ErrBusy         = errors.New("the platform is at capacity")
 	ErrDataInUse    = errors.New("the data directory is in use by another platform")
 	ErrOverflow     = errors.New("an amount is too large")
+
+	// The selling toolkit's refusals (all 409).
+	ErrNotEligible    = errors.New("the viewer may not enter this lottery yet")
+	ErrAlreadyClaimed = errors.New("the coupon was claimed already")
+	ErrOfferEnded     = errors.New("the offer has ended")
+	ErrEmpty          = errors.New("the red envelope is empty")
+	ErrAlreadyGrabbed = errors.New("the red envelope was grabbed already")
+	ErrNotOpen        = errors.New("the red envelope has not opened yet")
 )
 
 // kinds maps each kind to its status and JSON code, in the order errors.Is tries them.
@@ -65,6 +73,12 @@ var kinds = []struct {
 	{ErrKeyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
 	{ErrBusy, http.StatusServiceUnavailable, "busy"},
 	{ErrOverflow, http.StatusBadRequest, "amount_overflow"},
+	{ErrNotEligible, http.StatusConflict, "not_eligible"},
+	{ErrAlreadyClaimed, http.StatusConflict, "already_claimed"},
+	{ErrOfferEnded, http.StatusConflict, "ended"},
+	{ErrEmpty, http.StatusConflict, "empty"},
+	{ErrAlreadyGrabbed, http.StatusConflict, "already_grabbed"},
+	{ErrNotOpen, http.StatusConflict, "not_open"},
 }
 
 // requestError carries the sentence for the user while unwrapping to its kind.

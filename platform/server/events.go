@@ -152,6 +152,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if sub.viewer != "" {
 		sh.joinLocked(sub.viewer)
 		s.noteViewerLocked(sh, sub.viewer)
+		s.welcomeLocked(sh, sub.viewer, sub.trialOK)
 	}
 	sh.mu.Unlock()
 	defer func() {

@@ -46,6 +46,14 @@ func (s *Server) report(ctx context.Context, sh *show) (platform.Report, error) 
 		{&rep.RevenueCents, `SELECT COALESCE(SUM(amount_cents), 0) FROM orders WHERE show_id = ? AND trial = 0`},
 		// A buyer is counted once per calendar day, however many orders they place.
 		{&rep.Buyers, `SELECT COUNT(*) FROM (SELECT DISTINCT viewer_id, day FROM orders WHERE show_id = ? AND trial = 0)`},
+		{&rep.Gifts, `SELECT COALESCE(SUM(count), 0) FROM gifts WHERE show_id = ? AND trial = 0`},
+		{&rep.Follows, `SELECT COUNT(*) FROM follows WHERE show_id = ? AND trial = 0`},
+		{&rep.Shares, `SELECT COUNT(*) FROM shares WHERE show_id = ? AND trial = 0`},
+		{&rep.CouponsClaimed, `SELECT COUNT(*) FROM coupon_claims k JOIN coupons c ON c.n = k.coupon_n WHERE c.show_id = ? AND k.trial = 0`},
+		{&rep.CouponsUsed, `SELECT COUNT(*) FROM coupon_claims k JOIN coupons c ON c.n = k.coupon_n WHERE c.show_id = ? AND k.trial = 0 AND k.order_id != ''`},
+		{&rep.Lotteries, `SELECT COUNT(*) FROM lotteries WHERE show_id = ? AND trial = 0 AND state = 'drawn'`},
+		{&rep.FlashOrders, `SELECT COUNT(*) FROM flash_orders o JOIN flash_sales f ON f.n = o.flash_n WHERE f.show_id = ? AND o.trial = 0`},
+		{&rep.RedEnvelopeCents, `SELECT COALESCE(SUM(g.amount_cents), 0) FROM red_envelope_grabs g JOIN red_envelopes e ON e.n = g.envelope_n WHERE e.show_id = ? AND g.trial = 0`},
 	} {
 		if err := q(c.dst, c.query); err != nil {
 			return rep, err

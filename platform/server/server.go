@@ -237,7 +237,7 @@ func (s *Server) load() error {
 			s.scheduleAudit(sh, r.AuditAt.Sub(s.clk.Now()))
 		}
 	}
-	return nil
+	return s.loadToolkit(ctx)
 }
 
 // Start listens on cfg.Addr and serves in the background.
@@ -340,6 +340,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/images", st(s.handleUploadImage))
 	m.HandleFunc("GET /images/{name}", s.handleImage)
 
+	s.toolkitRoutes(m)
 	m.HandleFunc("GET /api/shows/{id}/events", s.handleEvents)
 
 	m.HandleFunc("GET /watch/{show}", s.handleWatch)

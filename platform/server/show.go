@@ -37,6 +37,7 @@ type show struct {
 	online     map[string]int // viewer (or anonymous WHEP session) → open connections
 	sentOnline int64
 	sentLikes  int64
+	tk         toolkitState
 }
 
 func (s *Server) newShow(r *showRow) *show {
@@ -359,6 +360,7 @@ func (sh *show) tick(now time.Time) {
 		}
 		sh.sentLikes = sh.row.Likes
 	}
+	sh.toolkitTickLocked()
 	if sh.row.State == platform.StateLive {
 		minute := now.Unix() / 60 * 60
 		_, err := sh.srv.db.Exec(`INSERT INTO minutes (show_id, minute, online_peak, publishing) VALUES (?, ?, ?, ?)

@@ -107,7 +107,7 @@ func openDB(dir string, walLimit int64) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the platform database %s: %w", path, err)
 	}
-	if _, err := db.Exec(schema); err != nil {
+	if _, err := db.Exec(schema + toolkitSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("prepare the platform database %s (delete it to start afresh if it is damaged): %w", path, err)
 	}

@@ -160,10 +160,14 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	}
 	sh.mu.Unlock()
 	if pinned != "" {
-		prod, _, err := s.product(r.Context(), sh.row.ID, pinned)
+		prod, sold, err := s.product(r.Context(), sh.row.ID, pinned)
 		if err == nil {
+			withStock(&prod, sold)
 			p.Pinned = &prod
 		}
+	}
+	if err := s.toolkitPublic(r.Context(), sh, &p); err != nil {
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, p)
@@ -300,6 +304,9 @@ func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
 	if err := sh.emitLocked(platform.Event{Type: platform.EventComment, At: c.At, Comment: &c}, sc, "", trial); err != nil {
 		return err
 	}
+	if !c.Flagged {
+		s.enterByCommentLocked(sh, c.Viewer.ID, c.Text)
+	}
 	writeJSON(w, http.StatusCreated, c)
 	return nil
 }
@@ -361,22 +368,25 @@ func (s *Server) handleOrder(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if prod.SoldOut || prod.Stock > 0 && sold+in.Qty > prod.Stock {
+	if ok, err := s.orderableLocked(r.Context(), sh, prod.ID); err != nil {
+		return err
+	} else if !ok {
+		return fail(ErrNotOnSale, "product %q is not in this show's cart any more: buy one of the cart's links", in.ProductID)
+	}
+	if prod.SoldOut {
+		return fail(ErrSoldOut, "%s is sold out", prod.Title)
+	}
+	if prod.Stock > 0 && sold+in.Qty > prod.Stock {
+		if left := prod.Stock - sold; left > 0 {
+			return fail(ErrSoldOut, "only %d of %s are left: order at most %d", left, prod.Title, left)
+		}
 		return fail(ErrSoldOut, "%s is sold out", prod.Title)
 	}
 	now := s.clk.Now()
-	o := platform.Order{ViewerID: p.viewer.ID, ProductID: prod.ID, Qty: in.Qty, AmountCents: prod.PriceCents * int64(in.Qty), Currency: prod.Currency}
 	trial := sh.inTrialLocked()
-	res, err := s.db.Exec(`INSERT INTO orders (show_id, viewer_id, product_id, qty, amount_cents, currency, at, day, trial)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sh.row.ID, o.ViewerID, o.ProductID, o.Qty, o.AmountCents, o.Currency,
-		now.UnixNano(), now.Format(time.DateOnly), boolInt(trial))
+	o, err := s.placeOrderLocked(r.Context(), sh, p.viewer.ID, prod, in.Qty)
 	if err != nil {
-		return fmt.Errorf("%w: store an order: %v", ErrStorage, err)
-	}
-	id, _ := res.LastInsertId()
-	o.ID = fmt.Sprintf("o%d", id)
-	if _, err := s.db.Exec(`UPDATE products SET sold = sold + ? WHERE show_id = ? AND id = ?`, o.Qty, sh.row.ID, prod.ID); err != nil {
-		return fmt.Errorf("%w: update stock: %v", ErrStorage, err)
+		return err
 	}
 	s.noteViewerLocked(sh, p.viewer.ID)
 	if err := sh.emitLocked(platform.Event{Type: platform.EventOrder, At: now, Order: &o}, scopePrivate, o.ViewerID, trial); err != nil {
