@@ -228,6 +228,8 @@ type Public struct {
 	Online   int64    `json:"online"`
 	Viewer   Viewer   `json:"viewer"`
 
+	// Now is the platform's clock when it answered: pages count down against it.
+	Now time.Time `json:"now"`
 	// The selling toolkit, as this viewer sees it (absent before the show starts).
 	// Products is the cart: every product of the show in link order.
 	Products     []Product     `json:"products"`

@@ -174,8 +174,12 @@ func (s *Server) handleClaimCoupon(w http.ResponseWriter, r *http.Request) error
 	var c platform.Coupon
 	err = s.inTx(ctx, "claim a coupon", func(tx *sql.Tx) error {
 		var err error
-		if c, _, err = s.couponByN(ctx, tx, sh.row.ID, n); err != nil {
-			return err
+		c, _, _, err = scanCoupon(tx.QueryRowContext(ctx, `SELECT `+couponCols+` FROM coupons WHERE n = ? AND show_id = ?`, n, sh.row.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fail(ErrNotFound, "there is no coupon cp%d in show %s", n, sh.row.ID)
+		}
+		if err != nil {
+			return storageErr("read a coupon", err)
 		}
 		now := s.clk.Now()
 		if !now.Before(c.EndsAt) {

@@ -295,6 +295,7 @@ func idOf(prefix, id string) (int64, bool) {
 // viewer's Public.
 func (s *Server) toolkitPublic(ctx context.Context, sh *show, p *platform.Public) error {
 	var err error
+	p.Now = s.clk.Now()
 	if p.Products, err = s.cart(ctx, s.db, sh.row.ID); err != nil {
 		return err
 	}
