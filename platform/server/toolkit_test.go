@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 
 	"showcaster/platform"
 )
@@ -92,7 +91,7 @@ func fanOut(t *testing.T, vs []*viewer, f func(i int, v *viewer) (int, string, e
 func TestCouponsNeverClaimedBeyondQuantity(t *testing.T) {
 	p := newPlatform(t)
 	s, _ := p.liveShow("券")
-	c := ctx(t)
+	c := longCtx(t)
 	cp, err := p.studio.PushCoupon(c, s.ID, platform.NewCoupon{Title: "满99减10", DiscountCents: 1000, MinSpendCents: 9900, Quantity: 50, ValidMin: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +140,7 @@ func TestCouponsNeverClaimedBeyondQuantity(t *testing.T) {
 func TestOrdersUseTheBestCouponAndTheCart(t *testing.T) {
 	p := newPlatform(t)
 	s, _ := p.liveShow("购物车")
-	c := ctx(t)
+	c := longCtx(t)
 	cart, err := p.studio.SetProducts(c, s.ID, []platform.Product{
 		{ID: "p2", LinkNo: 2, Title: "羊毛围巾", PriceCents: 9900, Stock: 3},
 		{ID: "p1", LinkNo: 1, Title: "保温杯", PriceCents: 25900},
@@ -206,7 +205,7 @@ func TestOrdersUseTheBestCouponAndTheCart(t *testing.T) {
 func TestFlashSaleSellsEachUnitOnce(t *testing.T) {
 	p := newPlatform(t)
 	s, _ := p.liveShow("秒杀")
-	c := ctx(t)
+	c := longCtx(t)
 	if _, err := p.studio.SetProducts(c, s.ID, []platform.Product{{ID: "p1", LinkNo: 1, Title: "保温杯", PriceCents: 9900}}); err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +311,7 @@ func TestRedEnvelopeSplitsAreExact(t *testing.T) {
 func TestRedEnvelopeGrabs(t *testing.T) {
 	p := newPlatform(t)
 	s, _ := p.liveShow("红包")
-	c := ctx(t)
+	c := longCtx(t)
 	e, err := p.studio.SendRedEnvelope(c, s.ID, platform.NewRedEnvelope{TotalCents: 1000, Count: 10, OpensInS: 5})
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +377,7 @@ func recheck(seed string, entrants []string, k int) []string {
 func TestLotteryDrawnAfterRestartAndPrivate(t *testing.T) {
 	p := newPlatform(t)
 	s, _ := p.liveShow("福袋")
-	c := ctx(t)
+	c := longCtx(t)
 	l, err := p.studio.StartLottery(c, s.ID, platform.NewLottery{Prize: "保温杯", Winners: 2, Condition: "password", Password: "想要福袋"})
 	if err != nil {
 		t.Fatal(err)
@@ -525,7 +524,7 @@ func TestLotteryDrawnAfterRestartAndPrivate(t *testing.T) {
 func TestLotteryConditionsAndTrialEntries(t *testing.T) {
 	p := newPlatform(t)
 	s := p.approvedShow("试播福袋")
-	c := ctx(t)
+	c := longCtx(t)
 	in, err := p.studio.StartTrial(c, s.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -573,7 +572,7 @@ func TestLotteryConditionsAndTrialEntries(t *testing.T) {
 func TestFollowShareGiftWelcome(t *testing.T) {
 	p := newPlatform(t)
 	s := p.approvedShow("关注")
-	c := ctx(t)
+	c := longCtx(t)
 	v := p.newViewer(s.ID, "")
 	var e apiErr
 	if st := v.call("POST", "/api/shows/"+s.ID+"/follow", nil, &e); st != 409 || e.Error.Code != "wrong_state" {
@@ -634,6 +633,11 @@ func TestFollowShareGiftWelcome(t *testing.T) {
 	if rep.Gifts != 3 || rep.Follows != 1 || rep.Shares != 1 {
 		t.Fatalf("report gifts %d follows %d shares %d", rep.Gifts, rep.Follows, rep.Shares)
 	}
-	_ = websocket.StatusNormalClosure
-	_ = context.Background
+}
+
+// longCtx bounds a test's studio calls; fan-outs on a loaded machine take a while.
+func longCtx(t testing.TB) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return c
 }
