@@ -174,6 +174,7 @@
   }
 
   function applyPublic(p) {
+    window.dispatchEvent(new CustomEvent("showcaster:public", { detail: p }));
     if (p.title) {
       show.title = p.title;
       ui.title.textContent = p.title;
@@ -426,6 +427,8 @@
     if (ev.seq <= events.lastSeq) return;
     events.lastSeq = ev.seq;
     events.received++;
+    // The selling toolkit (toolkit.js) follows the same stream.
+    window.dispatchEvent(new CustomEvent("showcaster:event", { detail: ev }));
     switch (ev.type) {
       case "comment":
         addComment(ev.comment, false);
