@@ -17,10 +17,13 @@ import (
 // runShows creates and lists show plans on a platform.
 func runShows(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: showcaster shows create|list|report --platform URL --token T [flags]")
+		fmt.Fprintln(stderr, "usage: showcaster shows create|list|report|lottery|coupon|flash-sale|red-envelope --platform URL --token T [flags]")
 		return 2
 	}
 	sub, rest := args[0], args[1:]
+	if toolkitCommands[sub] {
+		return runToolkit(sub, rest, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("showcaster shows "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	base := fs.String("platform", envOr("SHOWCASTER_PLATFORM", "http://127.0.0.1:8089"), "platform base URL (env SHOWCASTER_PLATFORM)")
@@ -120,7 +123,7 @@ func runShows(args []string, stdout, stderr io.Writer) int {
 		tw.Flush()
 		return 0
 	default:
-		fmt.Fprintf(stderr, "showcaster shows: unknown subcommand %q (create, list or report)\n", sub)
+		fmt.Fprintf(stderr, "showcaster shows: unknown subcommand %q (create, list, report, lottery, coupon, flash-sale or red-envelope)\n", sub)
 		return 2
 	}
 }
@@ -158,6 +161,14 @@ func ReportLines(r Report) [][2]string {
 		{"buyers", fmt.Sprint(r.Buyers)},
 		{"revenue", fmt.Sprintf("%d.%02d", r.RevenueCents/100, r.RevenueCents%100)},
 		{"effective minutes", fmt.Sprint(r.EffectiveMin)},
+		{"gifts", fmt.Sprint(r.Gifts)},
+		{"follows", fmt.Sprint(r.Follows)},
+		{"shares", fmt.Sprint(r.Shares)},
+		{"coupons claimed", fmt.Sprint(r.CouponsClaimed)},
+		{"coupons used", fmt.Sprint(r.CouponsUsed)},
+		{"lotteries drawn", fmt.Sprint(r.Lotteries)},
+		{"flash-sale orders", fmt.Sprint(r.FlashOrders)},
+		{"red envelopes grabbed", fmt.Sprintf("%d.%02d", r.RedEnvelopeCents/100, r.RedEnvelopeCents%100)},
 		{"counts as a session", session},
 	}
 }
