@@ -86,8 +86,19 @@
     }
   }
 
-  // The platform's clock: countdowns run against it, not the device's.
+  // The platform's clock: countdowns run against it, not the device's. Each
+  // answer or live event stamped by the platform gives a lower bound of the
+  // offset (it left the platform before it arrived here); the largest one
+  // seen is the best estimate.
   let clockOffset = 0;
+  let clockKnown = false;
+  function clockSample(stamp) {
+    const t = new Date(stamp).getTime();
+    if (isNaN(t)) return;
+    const sample = t - Date.now();
+    if (!clockKnown || sample > clockOffset) clockOffset = sample;
+    clockKnown = true;
+  }
   const serverNow = () => Date.now() + clockOffset;
   function left(deadline) {
     return Math.max(0, new Date(deadline).getTime() - serverNow());
@@ -573,7 +584,7 @@
 
   function applyPublic(p) {
     if (p.viewer && p.viewer.id) state.me = p.viewer.id;
-    if (p.now) clockOffset = new Date(p.now).getTime() - Date.now();
+    if (p.now) clockSample(p.now);
     state.onAir = p.state === "live" || p.state === "trial";
     state.products = Array.isArray(p.products) ? p.products : [];
     state.pinnedID = p.pinned && p.pinned.id ? p.pinned.id : "";
@@ -595,6 +606,8 @@
   }
 
   function handleEvent(ev) {
+    // A replayed event's stamp is old and only lowers the sample: harmless.
+    if (ev.at) clockSample(ev.at);
     switch (ev.type) {
       case "products":
         state.products = ev.products || [];
