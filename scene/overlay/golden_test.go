@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden images in testdata/")
@@ -138,4 +139,21 @@ func diff(a, b uint8) int {
 		return int(a - b)
 	}
 	return int(b - a)
+}
+
+func TestGoldenToolkitCards(t *testing.T) {
+	r := testRenderer(t)
+	lot := Lottery{Prize: "手工陶瓷马克杯", Winners: 3, Help: "评论口令「想要福袋」参与", Left: 47*time.Second + 300*time.Millisecond, Entrants: 128}
+	flash := FlashSale{Title: "【直播间专享】手工陶瓷马克杯 大容量480ml", PriceCents: 2990, OriginalPriceCents: 5990, Currency: "CNY", Remaining: 12, Left: 42 * time.Second}
+	for _, sz := range sizes {
+		checkGolden(t, fmt.Sprintf("lottery_%dp.png", sz.Y), r.LotteryCard(lot, sz.X, sz.Y))
+		checkGolden(t, fmt.Sprintf("flash_%dp.png", sz.Y), r.FlashSaleCard(flash, sz.X, sz.Y))
+	}
+	drawn := lot
+	drawn.Drawn, drawn.WinnerNames = true, []string{"小鹿乱撞", "王小明", "Lily"}
+	checkGolden(t, "lottery_drawn_720p.png", r.LotteryCard(drawn, 1280, 720))
+	checkGolden(t, "greeting_720p.png", r.Greeting("感谢", "小鹿乱撞 送出的小心心 ×3", 1280, 720))
+	if got := Countdown(59*time.Second + time.Millisecond); got != "01:00" {
+		t.Errorf("Countdown rounds a started second up: %s", got)
+	}
 }
