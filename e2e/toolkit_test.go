@@ -127,7 +127,7 @@ func TestViewerPageToolkit(t *testing.T) {
 	if !strings.Contains(card, "剩 5 张") || !clockRE.MatchString(card) || !strings.Contains(card, "¥10.00") {
 		t.Errorf("the coupon card reads %q, want ¥10.00, 5 left and a countdown", card)
 	}
-	other.do(chromedp.Click(chromedp.CSS(sel+` .tk-coupon-action`)))
+	other.do(chromedp.Click(chromedp.CSS(sel + ` .tk-coupon-action`)))
 	other.waitFor("the coupon claimed", `document.querySelector(`+jsString(sel)+`).innerText.includes("已领取")`, eventDeadline, toolkitState)
 	winner.waitFor("the remaining count on the other page", `document.querySelector(`+jsString(sel)+`) && document.querySelector(`+jsString(sel)+`).innerText.includes("剩 4 张")`, eventDeadline, toolkitState)
 

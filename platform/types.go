@@ -174,27 +174,27 @@ type Event struct {
 
 // Report is the post-show summary of GET /api/shows/{id}/report.
 type Report struct {
-	ShowID       string        `json:"show_id"`
-	Viewers      int64         `json:"viewers"`
-	PeakOnline   int64         `json:"peak_online"`
-	Comments     int64         `json:"comments"`
-	Likes        int64         `json:"likes"`
-	Orders       int64         `json:"orders"`
-	Buyers       int64         `json:"buyers"`
-	RevenueCents int64         `json:"revenue_cents"`
-	EffectiveMin int           `json:"effective_min"`
+	ShowID       string `json:"show_id"`
+	Viewers      int64  `json:"viewers"`
+	PeakOnline   int64  `json:"peak_online"`
+	Comments     int64  `json:"comments"`
+	Likes        int64  `json:"likes"`
+	Orders       int64  `json:"orders"`
+	Buyers       int64  `json:"buyers"`
+	RevenueCents int64  `json:"revenue_cents"`
+	EffectiveMin int    `json:"effective_min"`
 	// The selling toolkit: gifts sent (sum of counts), follows made during
 	// the show, viewers who shared it, coupons claimed and used in orders,
 	// lotteries drawn, red-envelope cents grabbed.
-	Gifts            int64 `json:"gifts"`
-	Follows          int64 `json:"follows"`
-	Shares           int64 `json:"shares"`
-	CouponsClaimed   int64 `json:"coupons_claimed"`
-	CouponsUsed      int64 `json:"coupons_used"`
-	Lotteries        int64 `json:"lotteries"`
-	FlashOrders      int64 `json:"flash_orders"`
-	RedEnvelopeCents int64 `json:"red_envelope_cents"`
-	Series       []ReportPoint `json:"series,omitempty"`
+	Gifts            int64         `json:"gifts"`
+	Follows          int64         `json:"follows"`
+	Shares           int64         `json:"shares"`
+	CouponsClaimed   int64         `json:"coupons_claimed"`
+	CouponsUsed      int64         `json:"coupons_used"`
+	Lotteries        int64         `json:"lotteries"`
+	FlashOrders      int64         `json:"flash_orders"`
+	RedEnvelopeCents int64         `json:"red_envelope_cents"`
+	Series           []ReportPoint `json:"series,omitempty"`
 }
 
 // ReportPoint is one minute of the report's time series.

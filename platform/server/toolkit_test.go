@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-
 	"showcaster/platform"
 )
 
