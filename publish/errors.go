@@ -32,6 +32,7 @@ var (
 	ErrRTMPRefused     = errors.New("the RTMP server refused the stream key: copy a fresh key from the platform, and check that the account may go live")
 	ErrRTMPUnreachable = errors.New("nothing answers at the RTMP address: check the address, your network, and that the server is up")
 	ErrRTMPHandshake   = errors.New("the RTMP server did not complete the connection: check the address (rtmp:// or rtmps://) and the port")
+	ErrRTMPTLS         = errors.New("the secure connection to the RTMPS server failed (its certificate is not trusted, or it does not speak TLS): check the address and the computer's clock")
 	ErrRTMPLost        = errors.New("the connection to the RTMP server was lost")
 	ErrRTMPStalled     = errors.New("the RTMP server stopped taking data (no progress for 2 s): the network or the server is down")
 )

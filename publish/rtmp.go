@@ -235,7 +235,7 @@ func (r *RTMP) connect(ctx context.Context) (*rtmpSession, error) {
 			tc := tls.Client(nc, cfg)
 			if err := tc.HandshakeContext(ctx); err != nil {
 				nc.Close()
-				return nil, fmt.Errorf("TLS: %w", err)
+				return nil, tlsError{err}
 			}
 			nc = tc
 		}
@@ -271,7 +271,10 @@ func (r *RTMP) classify(err error, wc *watchConn, ctx context.Context) error {
 			return fmt.Errorf("%s: %w (%s)", where, ErrRTMPRefused, code)
 		}
 	}
+	var te tlsError
 	switch {
+	case errors.As(err, &te):
+		return fmt.Errorf("%s: %w (%s)", where, ErrRTMPTLS, r.redact(te.err.Error()))
 	case wc == nil:
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w (no answer in %v)", where, ErrRTMPUnreachable, r.cfg.ConnectTimeout)
@@ -287,6 +290,12 @@ func (r *RTMP) classify(err error, wc *watchConn, ctx context.Context) error {
 		return fmt.Errorf("%s: %w (%s)", where, ErrRTMPHandshake, r.redact(msg))
 	}
 }
+
+// tlsError marks a failed TLS handshake with an rtmps:// server.
+type tlsError struct{ err error }
+
+func (e tlsError) Error() string { return "TLS: " + e.err.Error() }
+func (e tlsError) Unwrap() error { return e.err }
 
 // redact removes the key, and its name part, from a message.
 func (r *RTMP) redact(msg string) string {
