@@ -5,11 +5,12 @@ BIN     := bin/showcaster
 # Debian packages the build and the tests need: codecs (x264, vpx, opus),
 # Fyne's X11/GL driver, Xvfb for a real window, Chromium for the viewer page,
 # a CJK font, imagemagick for screenshots, ffmpeg for the CPU comparison,
-# PulseAudio for the latency benchmark with a sound server.
+# PulseAudio for the latency benchmark with a sound server, libopus(file) to
+# decode co-hosting guests' sound.
 # AAC (vo-aacenc) for RTMP, nginx with its RTMP module as the test RTMP server.
 DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
 	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
-	chromium fonts-wqy-microhei imagemagick ffmpeg curl time pulseaudio \
+	chromium fonts-wqy-microhei imagemagick ffmpeg curl time pulseaudio libopusfile-dev \
 	libvo-aacenc-dev nginx libnginx-mod-rtmp nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/...

@@ -23,6 +23,7 @@ require (
 	golang.org/x/image v0.24.0
 	golang.org/x/sys v0.48.0
 	golang.org/x/time v0.14.0
+	gopkg.in/hraban/opus.v2 v2.0.0-20230925203106-0188a62cb302
 	modernc.org/sqlite v1.60.1
 )
 
