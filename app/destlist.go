@@ -169,3 +169,26 @@ func findDest(ds []broadcast.DestStats, name string) (broadcast.DestStats, bool)
 	}
 	return broadcast.DestStats{}, false
 }
+
+// DestinationPreset is a platform's known requirements (for the window).
+type DestinationPreset = broadcast.Preset
+
+// DestinationPresets are the platforms the window offers to add.
+func DestinationPresets() []DestinationPreset { return append([]DestinationPreset(nil), broadcast.Presets...) }
+
+// The destination errors the window says in the host's language.
+var (
+	ErrRTMPBadURL      = publish.ErrRTMPBadURL
+	ErrRTMPNoKey       = publish.ErrRTMPNoKey
+	ErrRTMPNoApp       = publish.ErrRTMPNoApp
+	ErrRTMPKeyExpired  = publish.ErrRTMPKeyExpired
+	ErrRTMPRefused     = publish.ErrRTMPRefused
+	ErrRTMPUnreachable = publish.ErrRTMPUnreachable
+	ErrRTMPHandshake   = publish.ErrRTMPHandshake
+	ErrRTMPTLS         = publish.ErrRTMPTLS
+	ErrRTMPLost        = publish.ErrRTMPLost
+	ErrRTMPStalled     = publish.ErrRTMPStalled
+	ErrWHIPBadURL      = publish.ErrBadURL
+	ErrWHIPRefused     = publish.ErrUnauthorized
+	ErrWHIPForbidden   = publish.ErrForbidden
+)
