@@ -28,6 +28,9 @@ go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -a
 # then with a 20 ms output latency asked of it (what a typical sound card adds).
 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency -latency.pulse | tee "$out/latency-pulse.txt"
 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency -latency.pulse -latency.sink-ms 20 | tee "$out/latency-pulse20.txt"
+echo "== Co-hosting: a guest's camera to the program, VP8 decode at 720p"
+go test -tags "$TAGS" -count=1 -run 'TestGuestToProgramLatency' -v -timeout 10m ./e2e/ -args -latency | tee "$out/guest-latency.txt"
+go test -tags "$TAGS" -run '^$' -bench 'DecodeVP8720p' -benchmem -cpu 1 -count 3 ./guest/ | tee "$out/guest-decode.txt"
 fi
 
 if has dest; then
