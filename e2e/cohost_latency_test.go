@@ -115,7 +115,7 @@ func TestGuestToProgramLatency(t *testing.T) {
 	}
 	slices.Sort(lat)
 	frames := s1.Frames - s0.Frames
-	decode := float64((s1.DecodeTime-s0.DecodeTime).Microseconds()) / 1000 / float64(max(frames, 1))
+	decode := float64((s1.DecodeTime - s0.DecodeTime).Microseconds()) / 1000 / float64(max(frames, 1))
 	cores := (cpu1 - cpu0).Seconds() / el.Seconds()
 	fmt.Printf("guest camera → program over %s: p50 %.0f ms, p95 %.0f ms, max %.0f ms (%d readings, %d without a code); guest %dx%d at %.1f fps, decode %.2f ms a frame; process CPU %.2f cores (platform + studio engine + one guest)\n",
 		el.Round(time.Second), percentile(lat, 50), percentile(lat, 95), lat[len(lat)-1], len(lat), misses,

@@ -119,7 +119,9 @@ func TestGuestJoinsFromBrowser(t *testing.T) {
 	}
 	mustEval[bool](tb, `document.getElementById("join").click(), true`)
 	tb.waitFor("the guest on air", `__guest.state === "joined"`, playDeadline, state)
-	events.wait("guest_joined", func(e platform.Event) bool { return e.Type == platform.EventGuestJoined && e.Guest != nil && e.Guest.ID == g.ID })
+	events.wait("guest_joined", func(e platform.Event) bool {
+		return e.Type == platform.EventGuestJoined && e.Guest != nil && e.Guest.ID == g.ID
+	})
 	waitCount(t, "the guest's picture at the studio", &rx.frames, 30)
 	waitCount(t, "the guest's sound at the studio", &rx.audio, 50)
 	if c, _ := rx.codec.Load().(string); !strings.EqualFold(c, webrtc.MimeTypeVP8) {
@@ -128,7 +130,9 @@ func TestGuestJoinsFromBrowser(t *testing.T) {
 
 	// Leave, then join again.
 	mustEval[bool](tb, `document.getElementById("leave").click(), true`)
-	events.wait("guest_left", func(e platform.Event) bool { return e.Type == platform.EventGuestLeft && e.Guest != nil && e.Guest.ID == g.ID })
+	events.wait("guest_left", func(e platform.Event) bool {
+		return e.Type == platform.EventGuestLeft && e.Guest != nil && e.Guest.ID == g.ID
+	})
 	tb.waitFor("Join offered again", `__guest.state === "left" && !document.getElementById("join").disabled`, eventDeadline, state)
 	before := rx.frames.Load()
 	mustEval[bool](tb, `document.getElementById("join").click(), true`)
