@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"showcaster/app"
+	"showcaster/cli"
 	"showcaster/ui"
 )
 
@@ -13,5 +13,5 @@ func main() {
 	if len(args) == 0 || args[0] == "studio" {
 		os.Exit(ui.Main(args))
 	}
-	os.Exit(app.Main(args, os.Stdout, os.Stderr))
+	os.Exit(cli.Main(args, os.Stdout, os.Stderr))
 }

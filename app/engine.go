@@ -410,7 +410,7 @@ func (e *Engine) Stats() Stats {
 	w, reconnects := e.whip, e.reconnects
 	e.mu.Unlock()
 	ss := e.scene.Stats()
-	st := Stats{At: e.cfg.Clock.Now(), State: "idle"}
+	st := Stats{At: e.cfg.Clock.Now(), State: StreamIdle}
 	var sceneDrops uint64
 	for _, k := range ss.Sinks {
 		sceneDrops += k.Dropped
@@ -418,7 +418,7 @@ func (e *Engine) Stats() Stats {
 	st.Drops.Encoder = int64(sceneDrops)
 	if w != nil {
 		ws := w.Stats()
-		st.State = ws.State.String()
+		st.State = streamState(ws.State)
 		st.FPS = ws.FPS
 		st.Kbps = ws.Kbps
 		st.FramesSent = int64(ws.FramesSent)
@@ -433,31 +433,6 @@ func (e *Engine) Stats() Stats {
 	st.FramesDropped = st.Drops.Encoder + st.Drops.SendQueue + st.Drops.NotLive + st.Drops.AwaitKeyframe
 	st.Health, st.Reason = judgeHealth(st, e.cfg.FPS, float64(e.cfg.MinKbps))
 	return st
-}
-
-// judgeHealth turns numbers into a colour and a sentence that says what to do.
-func judgeHealth(st Stats, fps int, minKbps float64) (Health, string) {
-	switch {
-	case st.State == "idle" || st.State == "stopped":
-		return HealthUnknown, ""
-	case st.State == "reconnecting":
-		return HealthBad, fmt.Sprintf("Connection lost: reconnecting (attempt %d). Viewers see a frozen picture; check the network.", st.Reconnects)
-	case st.State == "connecting":
-		return HealthWarn, "Connecting to the platform…"
-	case st.Loss > 0.10:
-		return HealthBad, fmt.Sprintf("%.0f%% of packets are lost: the network cannot carry the stream. Move closer to the router or use a cable.", st.Loss*100)
-	case st.FPS > 0 && st.FPS < float64(fps)*0.5:
-		return HealthBad, fmt.Sprintf("Only %.0f of %d frames a second go out: the computer is overloaded. Close other programs or lower the canvas size.", st.FPS, fps)
-	case st.Loss > 0.02:
-		return HealthWarn, fmt.Sprintf("%.1f%% of packets are lost: the picture may stutter. Close other uploads on this network.", st.Loss*100)
-	case st.RTT > 400*time.Millisecond:
-		return HealthWarn, fmt.Sprintf("Round trip to the platform is %d ms: comments and replies will lag.", st.RTT.Milliseconds())
-	case st.TargetKbps > 0 && st.TargetKbps <= minKbps*1.1:
-		return HealthWarn, fmt.Sprintf("The network allows only %.0f kbps: the picture is soft. Close other uploads or lower the canvas size.", st.TargetKbps)
-	case st.FPS > 0 && st.FPS < float64(fps)*0.85:
-		return HealthWarn, fmt.Sprintf("%.0f of %d frames a second go out: the computer is busy.", st.FPS, fps)
-	}
-	return HealthGood, ""
 }
 
 func (e *Engine) reportStats(ctx context.Context) {

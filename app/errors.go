@@ -1,6 +1,9 @@
 package app
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 var (
 	ErrAlreadyPublishing = errors.New("already publishing: end the current broadcast first")
@@ -8,7 +11,7 @@ var (
 	ErrNoShow            = errors.New("no show selected: pick or create a show plan first")
 	ErrNotApproved       = errors.New("the show is not approved yet: wait for the audit, or fix what it rejected")
 	ErrNotOnAir          = errors.New("nothing is on air: start a trial or go live first")
-	ErrBadFlag           = errors.New("bad flag")
+	ErrBadSource         = errors.New("bad source")
 )
 
 var (
@@ -36,3 +39,26 @@ var (
 	ErrBadDestination    = errors.New("the destination is not complete")
 	ErrDestinationSilent = errors.New("the destination connected but no picture went out: check the canvas and the sources")
 )
+
+// ErrBadSetting: a setting is outside what the studio can use; the wrapping
+// Message says what it takes and says what it takes.
+var ErrBadSetting = errors.New("a setting is outside what the studio can use")
+
+// Message is a sentence for the user whose words the window translates:
+// Key is the English sentence with fmt verbs, Args fill them in. Errors that
+// reach the user carry one (errors.As), so the window speaks the user's
+// language and the CLI prints the English.
+type Message struct {
+	Key  string
+	Args []any
+	// Err is the sentinel it stands for (errors.Is).
+	Err error
+}
+
+func (m *Message) Error() string { return fmt.Sprintf(m.Key, m.Args...) }
+func (m *Message) Unwrap() error { return m.Err }
+
+// Say makes a Message.
+func Say(sentinel error, key string, args ...any) *Message {
+	return &Message{Key: key, Args: args, Err: sentinel}
+}

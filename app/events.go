@@ -16,6 +16,22 @@ type (
 	Product     = platform.Product
 	Report      = platform.Report
 	ReportPoint = platform.ReportPoint
+	// Action is what the studio asks of a show (ShowState.Can).
+	Action = platform.Action
+)
+
+// The show's life cycle, re-exported for the window.
+const (
+	StatePendingAudit = platform.StatePendingAudit
+	StateApproved     = platform.StateApproved
+	StateRejected     = platform.StateRejected
+	StateTrial        = platform.StateTrial
+	StateLive         = platform.StateLive
+	StateEnded        = platform.StateEnded
+
+	ActionStartTrial = platform.ActionStartTrial
+	ActionGoLive     = platform.ActionGoLive
+	ActionEnd        = platform.ActionEnd
 )
 
 // Event is what the engine tells the UI. Values only; the UI applies them
@@ -27,6 +43,52 @@ type ShowStateChanged struct {
 	Show Show
 	// CountdownLeft is >0 during the 3-2-1 countdown before a trial or live start.
 	CountdownLeft int
+	// ViewerURL is the link viewers open now ("" until trial or live); a
+	// trial's link carries the key that lets only its holders watch.
+	ViewerURL string
+	// PictureOut: the studio's picture is going out (or connecting) for the
+	// show. A trial or live show without it lost its picture and may resume.
+	PictureOut bool
+}
+
+// SettingsRepaired: stored settings that could not be used were replaced at
+// start-up with the nearest usable ones; the window says what changed and
+// stores the repaired values.
+type SettingsRepaired struct {
+	Changes  []SettingChange
+	Settings Settings
+}
+
+// StreamState is where the picture's way out is: nothing attached, connecting,
+// live, reconnecting after a loss, or stopped for good.
+type StreamState int
+
+const (
+	StreamIdle StreamState = iota
+	StreamConnecting
+	StreamLive
+	StreamReconnecting
+	StreamStopped
+)
+
+func (s StreamState) String() string {
+	switch s {
+	case StreamConnecting:
+		return "connecting"
+	case StreamLive:
+		return "live"
+	case StreamReconnecting:
+		return "reconnecting"
+	case StreamStopped:
+		return "stopped"
+	default:
+		return "idle"
+	}
+}
+
+// Active reports whether the picture is going out or trying to.
+func (s StreamState) Active() bool {
+	return s == StreamConnecting || s == StreamLive || s == StreamReconnecting
 }
 
 // Health is the stream-health colour.
@@ -55,7 +117,7 @@ func (h Health) String() string {
 // Stats is the once-a-second stream report (coalesced: only the newest counts).
 type Stats struct {
 	At            time.Time
-	State         string // idle, connecting, live, reconnecting, stopped
+	State         StreamState
 	FPS           float64
 	Kbps          float64
 	FramesSent    int64
@@ -140,3 +202,4 @@ func (ProductOnAir) isEvent()     {}
 func (ProductsChanged) isEvent()  {}
 func (BulletinChanged) isEvent()  {}
 func (Notice) isEvent()           {}
+func (SettingsRepaired) isEvent() {}

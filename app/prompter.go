@@ -1,9 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"image"
+	"image/color"
 	"strings"
 
+	"showcaster/app/store"
 	"showcaster/scene"
 	"showcaster/scene/overlay"
 )
@@ -104,4 +107,88 @@ func (d *ProductDesk) prompterLocked() error {
 
 func cardOnRight(c overlay.Corner) bool {
 	return c == overlay.TopRight || c == overlay.BottomRight || c == overlay.CornerUnknown
+}
+
+// PromptBoard is the host's script for the loaded show.
+func (d *ProductDesk) PromptBoard() (store.PromptBoard, error) {
+	d.mu.Lock()
+	showID := d.showID
+	d.mu.Unlock()
+	if showID == "" {
+		// The catalogue has no show notes: cue cards of every product.
+		b := store.PromptBoard{}
+		for _, p := range d.Products() {
+			b.Cards = append(b.Cards, store.CueCard{ProductID: p.ID, LinkNo: p.LinkNo, Title: p.Title,
+				Script: p.Script, Points: p.SellingPoints})
+		}
+		return b, nil
+	}
+	return d.cfg.Store.PromptBoard(showID)
+}
+
+// SetNotes changes the show's free notes on the prompt board.
+func (d *ProductDesk) SetNotes(notes string) error {
+	showID := d.ShowID()
+	if showID == "" {
+		return fmt.Errorf("notes: %w", ErrNoShow)
+	}
+	if err := d.cfg.Store.SetShowNotes(showID, notes); err != nil {
+		return err
+	}
+	d.cfg.Emit(ProductsChanged{})
+	return nil
+}
+
+// PrompterPage lays text out for the teleprompter: light text on black,
+// wrapped to width pixels with size-pixel characters, one page as tall as the
+// text needs. Lines starting with "# " are headings (a product's title) in
+// yellow. mirror flips the page left to right for a beam-splitter glass.
+func (d *ProductDesk) PrompterPage(text string, width int, size float64, mirror bool) *image.RGBA {
+	width = max(width, 64)
+	size = max(size, 8)
+	fonts := d.cfg.Renderer.Fonts()
+	body, head := fonts.Face(size, false), fonts.Face(size, true)
+	margin := size * 0.8
+	lineH := size * 1.45
+	type line struct {
+		text    string
+		heading bool
+	}
+	var lines []line
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		heading := strings.HasPrefix(para, "# ")
+		f := body
+		if heading {
+			para, f = strings.TrimPrefix(para, "# "), head
+		}
+		for _, l := range f.Wrap(para, float64(width)-2*margin, 0) {
+			lines = append(lines, line{l, heading})
+		}
+	}
+	h := int(margin*2 + lineH*float64(len(lines)))
+	page := image.NewRGBA(image.Rect(0, 0, width, max(h, 1)))
+	for i := 3; i < len(page.Pix); i += 4 {
+		page.Pix[i] = 255 // opaque black
+	}
+	y := margin
+	for _, l := range lines {
+		f, c := body, color.RGBA{240, 240, 240, 255}
+		if l.heading {
+			f, c = head, color.RGBA{255, 214, 10, 255}
+		}
+		f.Draw(page, margin, y+f.CapTop()+(lineH-size)/2, l.text, c)
+		y += lineH
+	}
+	if mirror {
+		for row := 0; row < page.Rect.Dy(); row++ {
+			px := page.Pix[row*page.Stride : row*page.Stride+4*width]
+			for a, b := 0, width-1; a < b; a, b = a+1, b-1 {
+				pa, pb := px[4*a:4*a+4], px[4*b:4*b+4]
+				for k := 0; k < 4; k++ {
+					pa[k], pb[k] = pb[k], pa[k]
+				}
+			}
+		}
+	}
+	return page
 }

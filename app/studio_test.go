@@ -123,7 +123,7 @@ func TestStudioTrialFlow(t *testing.T) {
 	if !strings.Contains(s.ViewerURL(), "key=") {
 		t.Errorf("trial viewer link %q carries no trial key", s.ViewerURL())
 	}
-	waitEvent(t, s, "a live stats report", func(st Stats) bool { return st.State == "live" && st.FramesSent > 0 })
+	waitEvent(t, s, "a live stats report", func(st Stats) bool { return st.State == StreamLive && st.FramesSent > 0 })
 
 	v := newViewer(t, s.PlatformURL())
 	v.comment(t, s.ViewerURL(), sh.ID, "1号链接还有货吗")
@@ -145,7 +145,7 @@ func TestStudioTrialFlow(t *testing.T) {
 	if cur, _ := s.CurrentShow(); cur.State != platform.StateApproved {
 		t.Errorf("after ending the trial the show is %s, want approved", cur.State)
 	}
-	if st := s.Stats(); st.State != "idle" {
+	if st := s.Stats(); st.State != StreamIdle {
 		t.Errorf("after the trial the stream is %q, want idle", st.State)
 	}
 }
@@ -167,7 +167,7 @@ func TestStudioCountdownCancel(t *testing.T) {
 	if cur, _ := s.CurrentShow(); cur.State != platform.StateApproved {
 		t.Errorf("after a cancelled countdown the show is %s, want approved", cur.State)
 	}
-	if s.ViewerURL() != "" && s.Stats().State != "idle" {
+	if s.ViewerURL() != "" && s.Stats().State != StreamIdle {
 		t.Error("a cancelled countdown still went on air")
 	}
 }
@@ -376,7 +376,7 @@ func TestReopenedStudioResumesLiveShow(t *testing.T) {
 	if err := first.GoLive(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitEvent(t, first, "live stats", func(st Stats) bool { return st.State == "live" })
+	waitEvent(t, first, "live stats", func(st Stats) bool { return st.State == StreamLive })
 	first.Close()
 
 	second := open()
@@ -390,7 +390,7 @@ func TestReopenedStudioResumesLiveShow(t *testing.T) {
 	if err := second.GoLive(ctx); err != nil {
 		t.Fatalf("resuming the live show: %v", err)
 	}
-	waitEvent(t, second, "live stats after resuming", func(st Stats) bool { return st.State == "live" && st.FramesSent > 0 })
+	waitEvent(t, second, "live stats after resuming", func(st Stats) bool { return st.State == StreamLive && st.FramesSent > 0 })
 	if err := second.GoLive(ctx); !errors.Is(err, ErrAlreadyPublishing) {
 		t.Errorf("a second Go live while the picture goes out: %v, want %v", err, ErrAlreadyPublishing)
 	}

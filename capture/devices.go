@@ -351,7 +351,7 @@ func (s *deviceVideo) Read() (VideoFrame, error) {
 		}
 		return VideoFrame{}, fmt.Errorf("%s: %w: %v", s.info.ID, ErrDeviceLost, err)
 	}
-	return VideoFrame{Image: out, Time: time.Now()}, nil
+	return VideoFrame{Image: out, Time: time.Now()}, nil // wall clock: a device delivers in real time
 }
 
 // convert copies the driver's picture (whose buffer the driver reuses) into a
@@ -493,7 +493,7 @@ func (s *deviceAudio) Read() (AudioChunk, error) {
 	out := make([]int16, want)
 	copy(out, s.pending)
 	s.pending = append(s.pending[:0], s.pending[want:]...)
-	return AudioChunk{Samples: out, Channels: s.channels, Time: time.Now()}, nil
+	return AudioChunk{Samples: out, Channels: s.channels, Time: time.Now()}, nil // wall clock: a device delivers in real time
 }
 
 // appendInt16 converts any wave.Audio to interleaved int16 with ch channels

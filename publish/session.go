@@ -263,14 +263,14 @@ func (w *WHIP) connect(ctx context.Context) (*session, error) {
 		s.videoSSRC = uint32(p.Encodings[0].SSRC)
 	}
 
-	timeout := time.NewTimer(w.cfg.ConnectTimeout)
+	timeout := w.clk.NewTimer(w.cfg.ConnectTimeout)
 	defer timeout.Stop()
 	select {
 	case <-connected:
 	case <-s.failed:
 		w.deleteResource(resource)
 		return nil, fmt.Errorf("%w (%v)", ErrICE, s.err())
-	case <-timeout.C:
+	case <-timeout.C():
 		w.deleteResource(resource)
 		return nil, fmt.Errorf("%w: not connected after %v", ErrICE, w.cfg.ConnectTimeout)
 	case <-ctx.Done():

@@ -476,6 +476,8 @@ func (w *WHIP) setTarget(bps int) {
 }
 
 func (w *WHIP) noteReport(r rtcp.ReceptionReport) {
+	// Wall clock: the report echoes the NTP time pion stamped on our sender
+	// report, so the round trip is measured against real time.
 	rtt := rttFromReport(r, time.Now())
 	w.mu.Lock()
 	if rtt > 0 {

@@ -107,3 +107,23 @@ func TestConfigValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestNearestCanvas(t *testing.T) {
+	for _, tc := range []struct{ w, h, wantW, wantH int }{
+		{2560, 1440, 1920, 1080},
+		{3840, 2160, 1920, 1080},
+		{1440, 2560, 1080, 1920},
+		{1280, 720, 1280, 720},
+		{1281, 721, 1280, 720},
+		{100, 50, 180, 90},
+		{0, 0, 1280, 720},
+	} {
+		w, h := NearestCanvas(tc.w, tc.h)
+		if w != tc.wantW || h != tc.wantH {
+			t.Errorf("NearestCanvas(%d, %d) = %dx%d, want %dx%d", tc.w, tc.h, w, h, tc.wantW, tc.wantH)
+		}
+		if err := CheckCanvas(w, h, 30); err != nil {
+			t.Errorf("NearestCanvas(%d, %d) = %dx%d is refused: %v", tc.w, tc.h, w, h, err)
+		}
+	}
+}

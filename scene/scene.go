@@ -337,7 +337,7 @@ func (s *Scene) RenderOnce() *Frame {
 func (s *Scene) render(now time.Time, pts time.Duration) *Frame {
 	s.compose.Lock()
 	defer s.compose.Unlock()
-	began := time.Now()
+	began := time.Now() // wall clock: this measures the real cost of composing
 	f := s.pool.get()
 	f.PTS, f.Time = pts, now
 
@@ -388,7 +388,7 @@ func (s *Scene) render(now time.Time, pts time.Duration) *Frame {
 		blendOverlay(f.Image, d.p, d.at)
 	}
 
-	cost := time.Since(began)
+	cost := time.Since(began) // wall clock, as above
 	s.mu.Lock()
 	s.frames++
 	s.repeats += repeats

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"showcaster/app"
+	"showcaster/internal/clock"
 )
 
 // maxComments is how many rows the comments panel keeps. A big show sends
@@ -36,10 +37,11 @@ type commentLog struct {
 	n     int   // rows in use
 	first int64 // sequence number of the oldest row
 	byID  map[string]int64
+	clk   clock.Clock // stamps rows that come without a time
 }
 
-func newCommentLog(capacity int) *commentLog {
-	return &commentLog{rows: make([]commentRow, capacity), byID: map[string]int64{}}
+func newCommentLog(capacity int, clk clock.Clock) *commentLog {
+	return &commentLog{rows: make([]commentRow, capacity), byID: map[string]int64{}, clk: clock.OrReal(clk)}
 }
 
 func (l *commentLog) Len() int { return l.n }
@@ -74,7 +76,7 @@ func (l *commentLog) AddComment(c app.Comment) bool {
 	}
 	at := c.At
 	if at.IsZero() {
-		at = time.Now()
+		at = l.clk.Now()
 	}
 	l.push(commentRow{kind: rowComment, comment: c, at: at})
 	return true

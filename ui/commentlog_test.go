@@ -9,7 +9,7 @@ import (
 )
 
 func TestCommentLogKeepsTheNewest(t *testing.T) {
-	l := newCommentLog(100)
+	l := newCommentLog(100, nil)
 	for i := 0; i < 250; i++ {
 		l.AddComment(comment(fmt.Sprintf("c%d", i), "v", fmt.Sprint(i)))
 	}

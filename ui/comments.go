@@ -46,7 +46,7 @@ type commentsPanel struct {
 }
 
 func newCommentsPanel(w *studioWindow) *commentsPanel {
-	p := &commentsPanel{w: w, log: newCommentLog(maxComments),
+	p := &commentsPanel{w: w, log: newCommentLog(maxComments, w.clk),
 		sending: map[string]int{}, early: map[string]int{}, echoes: map[string]int{}}
 	p.online = widget.NewLabel("")
 	p.likes = widget.NewLabel("")
@@ -248,7 +248,7 @@ func (p *commentsPanel) sendReply(private bool) {
 			return // the platform's copy is listed already
 		}
 		p.echoes[k]++
-		p.log.AddReply(r, time.Now())
+		p.log.AddReply(r, p.w.clk.Now())
 		p.refresh()
 	})
 }

@@ -167,7 +167,7 @@ func (f *fakeStudio) setState(st app.ShowState) {
 	if st == "trial" || st == "live" {
 		f.started = time.Now()
 	}
-	ev := app.ShowStateChanged{Show: *s}
+	ev := app.ShowStateChanged{Show: *s, ViewerURL: f.viewerURLLocked()}
 	f.mu.Unlock()
 	f.events <- ev
 }
@@ -248,6 +248,10 @@ func (f *fakeStudio) Elapsed() time.Duration {
 func (f *fakeStudio) ViewerURL() string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.viewerURLLocked()
+}
+
+func (f *fakeStudio) viewerURLLocked() string {
 	if s := f.showLocked(); s != nil && (s.State == "trial" || s.State == "live") {
 		return "http://127.0.0.1:8089/watch/" + s.ID
 	}

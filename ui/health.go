@@ -44,7 +44,7 @@ func newHealthBar() *healthBar {
 	}
 	h.state.TextStyle.Bold = true
 	h.reason.Truncation = fyne.TextTruncateEllipsis
-	h.update(app.Stats{State: "idle"})
+	h.update(app.Stats{State: app.StreamIdle})
 	return h
 }
 
@@ -54,27 +54,25 @@ func (h *healthBar) content() fyne.CanvasObject {
 	return container.NewStack(h.bg, line)
 }
 
-func stateText(s string) string {
+func stateText(s app.StreamState) string {
 	switch s {
-	case "idle", "":
-		return lang.L("Not publishing")
-	case "connecting":
+	case app.StreamConnecting:
 		return lang.L("Connecting")
-	case "live":
+	case app.StreamLive:
 		return lang.L("Publishing")
-	case "reconnecting":
+	case app.StreamReconnecting:
 		return lang.L("Reconnecting")
-	case "stopped":
+	case app.StreamStopped:
 		return lang.L("Stopped")
 	default:
-		return s
+		return lang.L("Not publishing")
 	}
 }
 
 func (h *healthBar) update(s app.Stats) {
 	h.last = s
 	h.state.SetText(stateText(s.State))
-	if s.State == "idle" || s.State == "" {
+	if s.State == app.StreamIdle {
 		h.detail.SetText("")
 	} else {
 		h.detail.SetText(fmt.Sprintf(lang.L("%.0f fps · %.0f kbps · dropped %d · RTT %d ms · loss %.1f%% · reconnects %d"),
@@ -84,7 +82,7 @@ func (h *healthBar) update(s app.Stats) {
 }
 
 func (h *healthBar) reconnecting(e app.Reconnecting) {
-	h.state.SetText(stateText("reconnecting"))
+	h.state.SetText(stateText(app.StreamReconnecting))
 	msg := fmt.Sprintf(lang.L("Connection lost; attempt %d in %s."), e.Attempt, e.Delay.Round(100*time.Millisecond))
 	if e.Err != nil {
 		msg += " " + e.Err.Error()
@@ -93,7 +91,7 @@ func (h *healthBar) reconnecting(e app.Reconnecting) {
 }
 
 func (h *healthBar) stopped(err error) {
-	h.state.SetText(stateText("stopped"))
+	h.state.SetText(stateText(app.StreamStopped))
 	h.detail.SetText("")
 	if err != nil {
 		h.setHealth(app.HealthBad, err.Error())

@@ -20,6 +20,10 @@ import (
 func uiStrings(t *testing.T) map[string]string {
 	t.Helper()
 	files, _ := filepath.Glob("*.go")
+	// The studio's sentences for the user (app.Say) are translated by the
+	// window too.
+	appFiles, _ := filepath.Glob("../app/*.go")
+	files = append(files, appFiles...)
 	out := map[string]string{}
 	for _, f := range files {
 		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
@@ -29,6 +33,13 @@ func uiStrings(t *testing.T) map[string]string {
 		ast.Inspect(file, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
+				return true
+			}
+			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "Say" && len(call.Args) > 1 {
+				if lit, ok := call.Args[1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					s, _ := strconv.Unquote(lit.Value)
+					out[s] = f
+				}
 				return true
 			}
 			sel, ok := call.Fun.(*ast.SelectorExpr)

@@ -22,7 +22,7 @@ const AppID = "com.showcaster.studio"
 
 // Main opens the studio window and returns the exit code when it closes.
 func Main(args []string) int {
-	started := time.Now()
+	started := time.Now() // wall clock: start-up time as the user waits it
 	if len(args) > 0 && args[0] == "studio" {
 		args = args[1:]
 	}
@@ -45,16 +45,11 @@ func Main(args []string) int {
 		fmt.Fprintf(os.Stderr, "showcaster: cannot create the data directory %s: %v\n", *dataDir, err)
 		return 1
 	}
-	studio, err := app.NewStudio(app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf})
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
-		return 1
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := studio.Start(ctx); err != nil {
+	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf})
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
-		studio.Close()
 		return 1
 	}
 	tracef := func(string, ...any) {}
@@ -67,7 +62,7 @@ func Main(args []string) int {
 		Logf:   logf,
 		Trace:  tracef,
 		OnFirstFrame: func() {
-			logf("first preview frame %d ms after start", time.Since(started).Milliseconds())
+			logf("first preview frame %d ms after start", time.Since(started).Milliseconds()) // wall clock, as above
 		},
 	})
 	w.win.SetMaster()

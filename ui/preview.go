@@ -112,10 +112,10 @@ func (p *previewPanel) setCountdown(n int) {
 // setState shows who can see the picture: nobody, trial-link holders, or everyone.
 func (p *previewPanel) setState(s app.ShowState) {
 	switch s {
-	case "live":
+	case app.StateLive:
 		p.badge.Text = "● " + lang.L("LIVE")
 		p.badgeBg.FillColor = theme.Color(theme.ColorNameError)
-	case "trial":
+	case app.StateTrial:
 		p.badge.Text = "● " + lang.L("TRIAL (viewers cannot see it)")
 		p.badgeBg.FillColor = theme.Color(theme.ColorNameWarning)
 	default:

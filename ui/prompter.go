@@ -87,7 +87,7 @@ func newPrompterWindow(a fyne.App, desk *app.ProductDesk) *prompterWindow {
 
 	// The animation ticks on the UI thread at the display's rate: scrolling
 	// needs no goroutine and no crossing of its own.
-	p.anim = fyne.NewAnimation(time.Second, func(float32) { p.tick(time.Now()) })
+	p.anim = fyne.NewAnimation(time.Second, func(float32) { p.tick(time.Now()) }) // wall clock: Fyne animates in real time
 	p.anim.RepeatCount = fyne.AnimationRepeatForever
 	p.anim.Curve = fyne.AnimationLinear
 	p.win.SetOnClosed(p.anim.Stop)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"showcaster/app"
+	"showcaster/internal/clock"
 )
 
 // batch is everything the window learns in one frame tick: the engine's
@@ -38,6 +39,7 @@ type pumpConfig struct {
 	MaxPending int
 	Dispatch   func(func())
 	Apply      func(*batch)
+	Clock      clock.Clock
 }
 
 // pump is the window's one crossing point from background goroutines to
@@ -66,6 +68,7 @@ func newPump(cfg pumpConfig) *pump {
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = maxComments
 	}
+	cfg.Clock = clock.OrReal(cfg.Clock)
 	return &pump{cfg: cfg, wake: make(chan struct{}, 1)}
 }
 
@@ -91,7 +94,7 @@ func (p *pump) Post(f func()) {
 
 // Run works until ctx ends or the studio closes its event channel.
 func (p *pump) Run(ctx context.Context) {
-	tick := time.NewTicker(time.Second / time.Duration(p.cfg.FPS))
+	tick := p.cfg.Clock.NewTicker(time.Second / time.Duration(p.cfg.FPS))
 	defer tick.Stop()
 	events := p.cfg.Studio.Events()
 	for {
@@ -106,7 +109,7 @@ func (p *pump) Run(ctx context.Context) {
 			p.add(ev)
 		case <-p.wake:
 			p.flush(false)
-		case <-tick.C:
+		case <-tick.C():
 			p.flush(true)
 		}
 	}
@@ -179,7 +182,7 @@ func (p *pump) flush(frameTick bool) {
 	p.mu.Unlock()
 	b.frame = frame
 	b.elapsed = elapsed
-	b.at = time.Now()
+	b.at = p.cfg.Clock.Now()
 	if b.empty() && !frameTick {
 		return
 	}

@@ -65,7 +65,7 @@ func TestGoLiveWithTheRealStudio(t *testing.T) {
 	if !strings.Contains(h.w.share.url, "key=") || h.w.share.qr.Image == nil {
 		t.Errorf("trial link %q: want the keyed trial link and its QR code", h.w.share.url)
 	}
-	h.waitFor("publishing stats", func() bool { return h.w.health.last.State == "live" && h.w.health.last.FPS > 0 })
+	h.waitFor("publishing stats", func() bool { return h.w.health.last.State == app.StreamLive && h.w.health.last.FPS > 0 })
 
 	typeShortcut(h, keyEnd)
 	watch("the trial's end", "approved")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -193,15 +192,6 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st := base
 	st.PlatformURL = strings.TrimSpace(f.url.Text)
-	if st.PlatformURL != "" {
-		u, err := url.Parse(st.PlatformURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return base, errors.New(lang.L("the platform URL must look like https://host:port"))
-		}
-		if strings.TrimSpace(f.token.Text) == "" {
-			return base, errors.New(lang.L("a platform URL needs its studio token"))
-		}
-	}
 	st.PlatformToken = strings.TrimSpace(f.token.Text)
 	devID := func(s *widget.Select) string {
 		i := s.SelectedIndex()
@@ -213,21 +203,13 @@ func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	}
 	st.CameraID, st.MicID, st.ScreenID = devID(f.camera), devID(f.mic), devID(f.screen)
 	var w, h int
-	if _, err := fmt.Sscanf(strings.TrimSpace(f.size.Text), "%dx%d", &w, &h); err != nil || w < 160 || h < 90 || w > 3840 || h > 3840 || w%2 != 0 || h%2 != 0 {
-		return base, errors.New(lang.L("the canvas size must be like 1280x720, even numbers up to 3840"))
-	}
+	// Unreadable numbers become zeros, which the studio's rule refuses with
+	// the sentence that says what each field takes.
+	fmt.Sscanf(strings.TrimSpace(f.size.Text), "%dx%d", &w, &h)
 	st.Width, st.Height = w, h
-	fps, err := strconv.Atoi(strings.TrimSpace(f.fps.Text))
-	if err != nil || fps < 5 || fps > 60 {
-		return base, errors.New(lang.L("the frame rate must be 5 to 60"))
-	}
-	st.FPS = fps
-	lo, err1 := strconv.Atoi(strings.TrimSpace(f.minKbps.Text))
-	hi, err2 := strconv.Atoi(strings.TrimSpace(f.maxKbps.Text))
-	if err1 != nil || err2 != nil || lo < 100 || hi < lo || hi > 50000 {
-		return base, errors.New(lang.L("the bitrate range must be two numbers from 100 to 50000 kbps, the first not above the second"))
-	}
-	st.MinKbps, st.MaxKbps = lo, hi
+	st.FPS, _ = strconv.Atoi(strings.TrimSpace(f.fps.Text))
+	st.MinKbps, _ = strconv.Atoi(strings.TrimSpace(f.minKbps.Text))
+	st.MaxKbps, _ = strconv.Atoi(strings.TrimSpace(f.maxKbps.Text))
 	if i := f.language.SelectedIndex(); i >= 0 && i < len(languages) {
 		st.Language = languages[i].code
 	}
@@ -235,6 +217,9 @@ func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st.ChimePrivate = f.chimePrivate.Checked
 	st.ChimeVolume = f.volume.Value
 	st.MonitorMic = f.monitor.Checked
+	if err := st.Validate(); err != nil {
+		return base, errors.New(errText(err))
+	}
 	return st, nil
 }
 

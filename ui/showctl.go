@@ -103,17 +103,17 @@ func (p *showPanel) updateRecord() {
 
 func stateName(s app.ShowState) string {
 	switch s {
-	case "pending_audit":
+	case app.StatePendingAudit:
 		return lang.L("Waiting for audit")
-	case "approved":
+	case app.StateApproved:
 		return lang.L("Approved")
-	case "rejected":
+	case app.StateRejected:
 		return lang.L("Rejected")
-	case "trial":
+	case app.StateTrial:
 		return lang.L("Trial broadcast")
-	case "live":
+	case app.StateLive:
 		return lang.L("Live")
-	case "ended":
+	case app.StateEnded:
 		return lang.L("Ended")
 	default:
 		return string(s)
@@ -144,7 +144,7 @@ func (p *showPanel) reload(selectID string) {
 			}
 			// Nothing chosen yet: the next show that can still run is the likely one.
 			for _, s := range shows {
-				if s.State != "ended" && s.State != "rejected" {
+				if !s.State.Done() {
 					selectID = s.ID
 					break
 				}
@@ -196,7 +196,7 @@ func (p *showPanel) onPick(string) {
 	if p.has && s.ID == p.current.ID {
 		return
 	}
-	if p.has && (p.current.State == "trial" || p.current.State == "live") {
+	if p.has && p.current.State.OnAir() {
 		p.w.notify(lang.L("End the current broadcast before switching shows."))
 		p.setShows(p.shows)
 		return
@@ -221,7 +221,7 @@ func (p *showPanel) setCurrent(s app.Show) {
 		}
 	}
 	text := stateName(s.State)
-	if s.State == "rejected" && s.RejectReason != "" {
+	if s.State == app.StateRejected && s.RejectReason != "" {
 		text += ": " + s.RejectReason
 	}
 	p.state.SetText(text)
@@ -247,10 +247,6 @@ func (p *showPanel) stateChanged(e app.ShowStateChanged) {
 }
 
 func (p *showPanel) updateButtons() {
-	st := app.ShowState("")
-	if p.has {
-		st = p.current.State
-	}
 	counting := p.countdown > 0
 	enable := func(b *widget.Button, on bool) {
 		if on && !p.busy && !counting {
@@ -259,26 +255,23 @@ func (p *showPanel) updateButtons() {
 			b.Disable()
 		}
 	}
-	// A trial or a live show whose picture stopped (a failed connect, a
-	// studio reopened mid-show) can be resumed with the same button.
-	stalled := !p.w.studio.OnAir()
-	enable(p.trial, st == "approved" || st == "trial" && stalled)
-	enable(p.live, st == "approved" || st == "trial" || st == "live" && stalled)
-	enable(p.end, st == "trial" || st == "live" || st == "approved")
+	// The studio's rule: a trial or a live show whose picture stopped (a
+	// failed connect, a studio reopened mid-show) can be resumed with the
+	// same button.
+	can := func(a app.Action) bool { return p.has && p.current.State.Can(a, p.w.studio.OnAir()) }
+	enable(p.trial, can(app.ActionStartTrial))
+	enable(p.live, can(app.ActionGoLive))
+	enable(p.end, can(app.ActionEnd))
 	if counting {
 		p.cancel.Show()
 		p.cancel.Enable()
 	} else {
 		p.cancel.Hide()
 	}
-	if st == "pending_audit" {
-		p.trial.Disable()
-	}
 }
 
 func (p *showPanel) setElapsed(d time.Duration) {
-	st := p.current.State
-	if !p.has || (st != "trial" && st != "live") {
+	if !p.has || !p.current.State.OnAir() {
 		d = 0
 	}
 	s := int(d / time.Second)
@@ -295,13 +288,13 @@ func (p *showPanel) explainNotReady() bool {
 		return true
 	}
 	switch p.current.State {
-	case "pending_audit":
+	case app.StatePendingAudit:
 		p.w.notify(lang.L("The show is waiting for the platform's audit; it can start once approved."))
 		return true
-	case "rejected":
+	case app.StateRejected:
 		p.w.notify(lang.L("The platform rejected this show: change the title and create it again."))
 		return true
-	case "ended":
+	case app.StateEnded:
 		p.w.notify(lang.L("This show has ended: create a new one."))
 		return true
 	}
@@ -309,14 +302,14 @@ func (p *showPanel) explainNotReady() bool {
 }
 
 func (p *showPanel) startTrial() {
-	if p.explainNotReady() || (p.current.State != "approved" && p.current.State != "trial") {
+	if p.explainNotReady() || !p.current.State.Can(app.ActionStartTrial, p.w.studio.OnAir()) {
 		return
 	}
 	p.run(p.w.studio.StartTrial, lang.L("The trial could not start"))
 }
 
 func (p *showPanel) goLive() {
-	if p.explainNotReady() || (p.current.State != "approved" && p.current.State != "trial" && p.current.State != "live") {
+	if p.explainNotReady() || !p.current.State.Can(app.ActionGoLive, p.w.studio.OnAir()) {
 		return
 	}
 	start := func() { p.run(p.w.studio.GoLive, lang.L("The show could not go live")) }
@@ -337,9 +330,9 @@ func (p *showPanel) endShow() {
 		return
 	}
 	switch p.current.State {
-	case "trial":
+	case app.StateTrial:
 		p.run(p.w.studio.EndShow, lang.L("The trial could not end"))
-	case "live", "approved":
+	case app.StateLive, app.StateApproved:
 		p.w.confirm(lang.L("End the show"), lang.L("End the show for every viewer? It cannot go live again."), func() {
 			p.run(p.w.studio.EndShow, lang.L("The show could not end"))
 		})
@@ -362,7 +355,7 @@ func (p *showPanel) newShowDialog() {
 	title := widget.NewEntry()
 	title.SetPlaceHolder(lang.L("e.g. Autumn new arrivals"))
 	start := widget.NewEntry()
-	start.SetText(time.Now().Add(time.Minute).Format("2006-01-02 15:04"))
+	start.SetText(p.w.clk.Now().Add(time.Minute).Format("2006-01-02 15:04"))
 	dur := widget.NewSelectEntry([]string{"30", "60", "120", "180", "240"})
 	dur.SetText("120")
 	items := []*widget.FormItem{

@@ -37,7 +37,6 @@ type Studio interface {
 	Elapsed() time.Duration
 	OnAir() bool
 	Report(ctx context.Context) (app.Report, error)
-	ViewerURL() string
 
 	Reply(ctx context.Context, c app.Comment, text string, private bool) error
 	Moderate(ctx context.Context, viewerID, action string) error

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"showcaster/app"
+	"showcaster/internal/clock"
 )
 
 // windowConfig: Dispatch runs a function on the UI thread (fyne.Do unless a
@@ -26,6 +27,8 @@ type windowConfig struct {
 	Trace func(string, ...any)
 	// OnFirstFrame is called once, on the UI thread, when the preview first shows a frame.
 	OnFirstFrame func()
+	// Clock paces the preview and stamps notices; default the wall clock.
+	Clock clock.Clock
 }
 
 // studioWindow is the anchor's main window: preview and sources on the
@@ -33,6 +36,7 @@ type windowConfig struct {
 type studioWindow struct {
 	cfg    windowConfig
 	studio Studio
+	clk    clock.Clock
 	app    fyne.App
 	win    fyne.Window
 	pump   *pump
@@ -71,8 +75,9 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	if cfg.Trace == nil {
 		cfg.Trace = func(string, ...any) {}
 	}
+	cfg.Clock = clock.OrReal(cfg.Clock)
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &studioWindow{cfg: cfg, studio: cfg.Studio, app: cfg.App, ctx: ctx, cancel: cancel}
+	w := &studioWindow{cfg: cfg, studio: cfg.Studio, app: cfg.App, ctx: ctx, cancel: cancel, clk: cfg.Clock}
 	w.win = cfg.App.NewWindow("Showcaster")
 	w.confirm = func(title, message string, ok func()) {
 		dialog.ShowConfirm(title, message, func(yes bool) {
@@ -81,7 +86,7 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 			}
 		}, w.win)
 	}
-	w.pump = newPump(pumpConfig{Studio: cfg.Studio, Dispatch: cfg.Dispatch, Apply: w.apply})
+	w.pump = newPump(pumpConfig{Studio: cfg.Studio, Dispatch: cfg.Dispatch, Apply: w.apply, Clock: cfg.Clock})
 
 	w.status = widget.NewLabel("")
 	w.status.Truncation = fyne.TextTruncateEllipsis
@@ -129,7 +134,16 @@ func (w *studioWindow) async(f func(context.Context) error, done func(error)) {
 func (w *studioWindow) notify(text string) {
 	w.status.Importance = widget.MediumImportance
 	w.status.SetText(text)
-	w.lastNotice = time.Now()
+	w.lastNotice = w.clk.Now()
+}
+
+// notifyWarning tells of something the user should know and act on; it
+// stays as long as an error.
+func (w *studioWindow) notifyWarning(text string) {
+	w.cfg.Logf("notice: %s", text)
+	w.status.Importance = widget.WarningImportance
+	w.status.SetText(text)
+	w.lastNotice = w.clk.Now()
 }
 
 // fail tells the user what failed and why; the errors from app already say
@@ -143,8 +157,8 @@ func (w *studioWindow) fail(what string, err error) {
 	}
 	w.cfg.Logf("%s: %v", what, err)
 	w.status.Importance = widget.DangerImportance
-	w.status.SetText(fmt.Sprintf("%s: %v", what, err))
-	w.lastNotice = time.Now()
+	w.status.SetText(fmt.Sprintf("%s: %s", what, errText(err)))
+	w.lastNotice = w.clk.Now()
 }
 
 // apply runs on the UI thread once per pump tick.
@@ -167,18 +181,23 @@ func (w *studioWindow) apply(b *batch) {
 			comments = true
 		case app.Counters:
 			w.comments.setCounters(e)
+		case app.SettingsRepaired:
+			// The repaired values are the ones in force: store them, so the
+			// next start does not meet the same problem.
+			saveSettings(w.app.Preferences(), e.Settings)
+			w.notifyWarning(repairedText(e.Changes))
 		case app.ShowStateChanged:
 			if e.CountdownLeft == 0 && e.Show.State != w.show.current.State {
 				w.notify("") // a refusal of the last state no longer applies
 			}
 			// The operator's next step after the show: its figures.
-			if e.Show.State == "ended" && w.show.current.State == "live" && e.Show.ID == w.show.current.ID {
+			if e.Show.State == app.StateEnded && w.show.current.State == app.StateLive && e.Show.ID == w.show.current.ID {
 				w.openReport()
 			}
 			w.show.stateChanged(e)
 			w.preview.setCountdown(e.CountdownLeft)
 			w.preview.setState(e.Show.State)
-			if u := w.studio.ViewerURL(); u != w.share.url {
+			if u := e.ViewerURL; u != w.share.url {
 				w.share.update(u)
 				if u != "" {
 					w.cfg.Logf("viewer link: %s", u)
@@ -211,7 +230,7 @@ func (w *studioWindow) apply(b *batch) {
 	}
 	if added > 0 {
 		w.cfg.Trace("comments: %d on screen, the newest %d ms after it was posted (batch waited %d ms)",
-			added, time.Since(newest).Milliseconds(), time.Since(b.at).Milliseconds())
+			added, clock.Since(w.clk, newest).Milliseconds(), clock.Since(w.clk, b.at).Milliseconds())
 	}
 	if b.stats != nil {
 		w.health.update(*b.stats)
@@ -224,11 +243,11 @@ func (w *studioWindow) apply(b *batch) {
 	if b.frame != nil {
 		w.preview.setFrame(b.frame)
 		w.traceFrames++
-		if since := time.Since(w.traceSince); since >= 5*time.Second {
+		if since := clock.Since(w.clk, w.traceSince); since >= 5*time.Second {
 			if !w.traceSince.IsZero() {
 				w.cfg.Trace("preview: %.1f frames/s shown", float64(w.traceFrames)/since.Seconds())
 			}
-			w.traceFrames, w.traceSince = 0, time.Now()
+			w.traceFrames, w.traceSince = 0, w.clk.Now()
 		}
 		if !w.firstFrame {
 			w.firstFrame = true
@@ -246,10 +265,10 @@ func (w *studioWindow) apply(b *batch) {
 	// Notices fade so a stale one does not read as news; errors stay longer.
 	if !w.lastNotice.IsZero() {
 		keep := 10 * time.Second
-		if w.status.Importance == widget.DangerImportance {
+		if w.status.Importance == widget.DangerImportance || w.status.Importance == widget.WarningImportance {
 			keep = 30 * time.Second
 		}
-		if time.Since(w.lastNotice) > keep {
+		if clock.Since(w.clk, w.lastNotice) > keep {
 			w.status.SetText("")
 			w.lastNotice = time.Time{}
 		}

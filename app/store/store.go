@@ -153,7 +153,7 @@ func newID() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		// crypto/rand does not fail on supported platforms; a time-based id
 		// keeps the studio working if it ever does.
-		return fmt.Sprintf("p%x", time.Now().UnixNano())
+		return fmt.Sprintf("p%x", time.Now().UnixNano()) // wall clock: only a unique value is wanted
 	}
 	return "p" + hex.EncodeToString(b[:])
 }

@@ -15,7 +15,22 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 	// NewTicker ticks every d, dropping ticks a slow reader misses.
 	NewTicker(d time.Duration) Ticker
+	// NewTimer fires once after d, unless stopped first.
+	NewTimer(d time.Duration) Timer
+	// AfterFunc calls f in its own goroutine once d has passed, unless the
+	// returned timer is stopped first.
+	AfterFunc(d time.Duration, f func()) Timer
 }
+
+// Timer is the part of time.Timer the project uses. Stop reports whether it
+// stopped the timer before it fired.
+type Timer interface {
+	C() <-chan time.Time
+	Stop() bool
+}
+
+// Since is the time passed since t on c.
+func Since(c Clock, t time.Time) time.Duration { return OrReal(c).Now().Sub(t) }
 
 // Ticker is the part of time.Ticker the engine uses.
 type Ticker interface {
@@ -29,6 +44,16 @@ type Real struct{}
 func (Real) Now() time.Time                         { return time.Now() }
 func (Real) After(d time.Duration) <-chan time.Time { return time.After(d) }
 func (Real) NewTicker(d time.Duration) Ticker       { return realTicker{time.NewTicker(d)} }
+
+func (Real) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+func (Real) AfterFunc(d time.Duration, f func()) Timer {
+	return realTimer{time.AfterFunc(d, f)}
+}
+
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time { return r.t.C }
+func (r realTimer) Stop() bool          { return r.t.Stop() }
 
 type realTicker struct{ t *time.Ticker }
 
@@ -54,7 +79,7 @@ type waiter struct {
 	at     time.Time
 	period time.Duration // 0 for a one-shot
 	ch     chan time.Time
-	done   bool
+	fn     func() // AfterFunc's function, run in its own goroutine
 }
 
 // NewFake starts a fake clock at t.
@@ -72,6 +97,22 @@ func (f *Fake) After(d time.Duration) <-chan time.Time {
 	w := &waiter{at: f.now.Add(d), ch: make(chan time.Time, 1)}
 	f.waiters = append(f.waiters, w)
 	return w.ch
+}
+
+func (f *Fake) NewTimer(d time.Duration) Timer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w := &waiter{at: f.now.Add(d), ch: make(chan time.Time, 1)}
+	f.waiters = append(f.waiters, w)
+	return &fakeTimer{f: f, w: w}
+}
+
+func (f *Fake) AfterFunc(d time.Duration, fn func()) Timer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w := &waiter{at: f.now.Add(d), ch: make(chan time.Time, 1), fn: fn}
+	f.waiters = append(f.waiters, w)
+	return &fakeTimer{f: f, w: w}
 }
 
 func (f *Fake) NewTicker(d time.Duration) Ticker {
@@ -104,9 +145,13 @@ func (f *Fake) Advance(d time.Duration) {
 		}
 		w := f.waiters[0]
 		f.now = w.at
-		select {
-		case w.ch <- w.at:
-		default: // a ticker whose reader is behind drops the tick, like time.Ticker
+		if w.fn != nil {
+			go w.fn()
+		} else {
+			select {
+			case w.ch <- w.at:
+			default: // a ticker whose reader is behind drops the tick, like time.Ticker
+			}
 		}
 		if w.period > 0 {
 			w.at = w.at.Add(w.period)
@@ -125,13 +170,25 @@ type fakeTicker struct {
 
 func (t *fakeTicker) C() <-chan time.Time { return t.w.ch }
 
-func (t *fakeTicker) Stop() {
-	t.f.mu.Lock()
-	defer t.f.mu.Unlock()
-	for i, w := range t.f.waiters {
-		if w == t.w {
-			t.f.waiters = append(t.f.waiters[:i], t.f.waiters[i+1:]...)
-			return
+func (t *fakeTicker) Stop() { t.f.remove(t.w) }
+
+type fakeTimer struct {
+	f *Fake
+	w *waiter
+}
+
+func (t *fakeTimer) C() <-chan time.Time { return t.w.ch }
+func (t *fakeTimer) Stop() bool          { return t.f.remove(t.w) }
+
+// remove takes a pending waiter off the list; false when it already fired.
+func (f *Fake) remove(w *waiter) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.waiters {
+		if x == w {
+			f.waiters = append(f.waiters[:i], f.waiters[i+1:]...)
+			return true
 		}
 	}
+	return false
 }

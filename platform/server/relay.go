@@ -188,7 +188,7 @@ func negotiate(pc *webrtc.PeerConnection, offer string) (string, error) {
 	}
 	select {
 	case <-gathered:
-	case <-time.After(10 * time.Second):
+	case <-time.After(10 * time.Second): // wall clock: ICE gathers on the real network
 		return "", fmt.Errorf("%w: gathering network candidates took over 10 s", ErrMedia)
 	}
 	return pc.LocalDescription().SDP, nil
@@ -313,7 +313,7 @@ func (r *relay) forward(p *publisher, in *webrtc.TrackRemote, out *webrtc.TrackL
 		// The publisher's header extension ids mean nothing in the viewers' sessions.
 		pkt.Header.Extension = false
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
-		if !rw.apply(&r.cur, p, &pkt.Header, time.Now()) {
+		if !rw.apply(&r.cur, p, &pkt.Header, time.Now()) { // wall clock: media timing paces real packets
 			return // replaced
 		}
 		// A write error is one viewer's closed transport; that viewer's session notices on its own.
@@ -365,7 +365,7 @@ func (rw *rewriter) apply(cur *atomic.Pointer[publisher], p *publisher, h *rtp.H
 // requestKeyframe asks the publisher for a keyframe, at most once per pliInterval.
 // Media timing runs on the wall clock: it paces real packets, not platform logic.
 func (r *relay) requestKeyframe() {
-	now := time.Now().UnixNano()
+	now := time.Now().UnixNano() // wall clock: see above
 	last := r.lastPLI.Load()
 	if now-last < int64(pliInterval) || !r.lastPLI.CompareAndSwap(last, now) {
 		return

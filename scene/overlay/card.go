@@ -10,6 +10,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"showcaster/internal/money"
 )
 
 // Palette of the on-air graphics: white cards, the shop red for prices and
@@ -149,10 +151,10 @@ func (r *Renderer) couponBadge(img *image.RGBA, x, y, maxW float64, text string,
 // priceLine draws ¥99.9 big and red, then the original price struck through,
 // shrinking both when a long price would overflow the column.
 func (r *Renderer) priceLine(img *image.RGBA, x, baseline, maxW float64, c Card, u float64) {
-	sign, whole, frac := PriceParts(c.PriceCents, c.Currency)
+	sign, whole, frac := money.Parts(c.PriceCents, c.Currency)
 	orig := ""
 	if c.OriginalPriceCents > c.PriceCents {
-		orig = FormatPrice(c.OriginalPriceCents, c.Currency)
+		orig = money.Format(c.OriginalPriceCents, c.Currency)
 	}
 	scale := 1.0
 	for ; scale > 0.5; scale -= 0.05 {

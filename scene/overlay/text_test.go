@@ -64,28 +64,6 @@ func TestEmojiIsLeftOutNotBoxed(t *testing.T) {
 	}
 }
 
-func TestPriceParts(t *testing.T) {
-	for _, tc := range []struct {
-		cents int64
-		cur   string
-		want  string
-	}{
-		{5990, "CNY", "¥|59|.9"},
-		{5999, "CNY", "¥|59|.99"},
-		{5900, "", "¥|59|"},
-		{1299900, "CNY", "¥|12,999|"},
-		{999900, "USD", "$|9999|"},
-		{1500, "JPY", "¥|15|"},
-		{105, "EUR", "€|1|.05"},
-		{100, "SGD", "SGD |1|"},
-	} {
-		s, w, f := PriceParts(tc.cents, tc.cur)
-		if got := s + "|" + w + "|" + f; got != tc.want {
-			t.Errorf("PriceParts(%d, %s) = %q; want %q", tc.cents, tc.cur, got, tc.want)
-		}
-	}
-}
-
 func TestCornerPlacement(t *testing.T) {
 	canvas := image.Pt(1280, 720)
 	size := image.Pt(500, 200)

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"showcaster/app"
 	"showcaster/capture"
 	"showcaster/internal/clock"
 	"showcaster/platform"
@@ -37,6 +38,8 @@ type liveOptions struct {
 	statsJSON             bool
 	overlayText           string
 	record                string
+	// clk paces the run and its stats lines; nil is the wall clock.
+	clk clock.Clock
 }
 
 func runLive(args []string, stdout, stderr io.Writer) int {
@@ -53,7 +56,7 @@ func runLive(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.second, "second", "", "second picture for pip/side layouts (same forms as --source; default: a test pattern)")
 	fs.StringVar(&o.audio, "audio", "tone", "sound: tone, mic[:ID] or none")
 	fs.StringVar(&o.layout, "layout", "full", "layout: full, pip or side")
-	fs.StringVar(&o.size, "size", "1280x720", "canvas size WxH (even, up to 1920x1080)")
+	fs.StringVar(&o.size, "size", "1280x720", "canvas size WxH (even, up to 1920x1080 or 1080x1920)")
 	fs.IntVar(&o.fps, "fps", 30, "frames per second")
 	fs.StringVar(&o.bitrate, "bitrate", "2500k", "video bitrate, the most congestion control may use (e.g. 2500k, 4M)")
 	fs.StringVar(&o.minBitrate, "min-bitrate", "300k", "the least video bitrate congestion control may fall to")
@@ -98,14 +101,14 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	}
 
 	out := &lineWriter{w: stdout}
-	eng, err := NewEngine(EngineConfig{
+	eng, err := app.NewEngine(app.EngineConfig{
 		Width: w, Height: h, FPS: o.fps, BitrateKbps: maxKbps, MinKbps: min(minKbps, maxKbps), MaxKbps: maxKbps,
-		LoopbackOnly: isLoopbackURL(o.whip) || isLoopbackURL(o.platformURL),
-		Emit: func(ev Event) {
+		LoopbackOnly: app.IsLoopbackURL(o.whip) || app.IsLoopbackURL(o.platformURL),
+		Emit: func(ev app.Event) {
 			switch ev := ev.(type) {
-			case Reconnecting:
+			case app.Reconnecting:
 				fmt.Fprintf(stderr, "connection lost (%v): reconnect attempt %d in %v\n", ev.Err, ev.Attempt, ev.Delay.Round(time.Millisecond))
-			case Notice:
+			case app.Notice:
 				if ev.Err != nil {
 					fmt.Fprintln(stderr, ev.Err)
 				}
@@ -116,7 +119,7 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer eng.Close()
-	main, err := openVideoSource(o.source, w, h, o.fps)
+	main, err := openVideo(o.source, w, h, o.fps)
 	if err != nil {
 		return err
 	}
@@ -126,13 +129,13 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 		if spec == "" {
 			spec = "test"
 		}
-		if second, err = openVideoSource(spec, w/2, h/2, o.fps); err != nil {
+		if second, err = openVideo(spec, w/2, h/2, o.fps); err != nil {
 			main.Close()
 			return err
 		}
 	}
 	eng.SetVideo(layout, main, second)
-	if src, err := openAudioSource(o.audio); err != nil {
+	if src, err := app.OpenAudio(o.audio, nil); err != nil {
 		return err
 	} else if src != nil {
 		if err := eng.SetAudio("main", src); err != nil {
@@ -161,12 +164,7 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	var client *platform.Client
 	if o.platformURL != "" {
 		client = platform.NewClient(platform.ClientConfig{BaseURL: o.platformURL, Token: o.token})
-		var ing platform.Ingest
-		if o.trial {
-			ing, err = client.StartTrial(ctx, o.showID)
-		} else {
-			ing, err = client.GoLive(ctx, o.showID)
-		}
+		ing, err := app.StartBroadcast(ctx, client, o.showID, !o.trial)
 		if err != nil {
 			return err
 		}
@@ -181,12 +179,13 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, redact(whipURL))
 
+	clk := clock.OrReal(o.clk)
 	var deadline <-chan time.Time
 	if o.duration > 0 {
-		deadline = clock.Real{}.After(o.duration)
+		deadline = clk.After(o.duration)
 	}
-	start := time.Now()
-	tick := time.NewTicker(time.Second)
+	start := clk.Now()
+	tick := clk.NewTicker(time.Second)
 	defer tick.Stop()
 loop:
 	for {
@@ -195,11 +194,11 @@ loop:
 			break loop
 		case <-deadline:
 			break loop
-		case <-tick.C:
+		case <-tick.C():
 			if o.statsJSON {
 				st := eng.Stats()
 				out.json(statsLine{
-					TMs: time.Since(start).Milliseconds(), State: st.State, FPS: round1(st.FPS), Kbps: round1(st.Kbps),
+					TMs: clock.Since(clk, start).Milliseconds(), State: st.State.String(), FPS: round1(st.FPS), Kbps: round1(st.Kbps),
 					FramesSent: st.FramesSent, FramesDropped: st.FramesDropped, Drops: st.Drops, RTTMs: st.RTT.Milliseconds(),
 					Loss: st.Loss, TargetKbps: round1(st.TargetKbps), Reconnects: st.Reconnects,
 				})
@@ -210,13 +209,7 @@ loop:
 	if client != nil {
 		endCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		var err error
-		if o.trial {
-			_, err = client.EndTrial(endCtx, o.showID)
-		} else {
-			_, err = client.End(endCtx, o.showID)
-		}
-		if err != nil {
+		if _, err := app.EndBroadcast(endCtx, client, o.showID, o.trial); err != nil {
 			fmt.Fprintf(stderr, "ending the show on the platform: %v\n", err)
 		}
 	}
@@ -228,54 +221,23 @@ loop:
 
 // statsLine is one line of --stats-json.
 type statsLine struct {
-	TMs           int64   `json:"t_ms"`
-	State         string  `json:"state"`
-	FPS           float64 `json:"fps"`
-	Kbps          float64 `json:"kbps"`
-	FramesSent    int64   `json:"frames_sent"`
-	FramesDropped int64   `json:"frames_dropped"`
-	Drops         Drops   `json:"drops"`
-	RTTMs         int64   `json:"rtt_ms"`
-	Loss          float64 `json:"loss"`
-	TargetKbps    float64 `json:"target_kbps"`
-	Reconnects    int     `json:"reconnects"`
+	TMs           int64     `json:"t_ms"`
+	State         string    `json:"state"`
+	FPS           float64   `json:"fps"`
+	Kbps          float64   `json:"kbps"`
+	FramesSent    int64     `json:"frames_sent"`
+	FramesDropped int64     `json:"frames_dropped"`
+	Drops         app.Drops `json:"drops"`
+	RTTMs         int64     `json:"rtt_ms"`
+	Loss          float64   `json:"loss"`
+	TargetKbps    float64   `json:"target_kbps"`
+	Reconnects    int       `json:"reconnects"`
 }
 
 func printEvents(ctx context.Context, c *platform.Client, showID string, out *lineWriter) {
 	for ev := range c.Events(ctx, showID, 0) {
 		out.json(ev)
 	}
-}
-
-func openVideoSource(spec string, w, h, fps int) (capture.VideoSource, error) {
-	kind, arg, _ := strings.Cut(spec, ":")
-	switch kind {
-	case "test":
-		return capture.NewTestPatternChecked(capture.TestPatternConfig{Width: w, Height: h, FPS: fps})
-	case "camera":
-		return capture.OpenCamera(arg, w, h, fps)
-	case "screen":
-		return capture.OpenScreen(arg, fps)
-	case "image":
-		if arg == "" {
-			return nil, fmt.Errorf("%w: image source needs a path: --source image:/path/to/picture.png", ErrBadFlag)
-		}
-		return capture.NewImageSource(arg, fps, nil)
-	}
-	return nil, fmt.Errorf("%w: unknown source %q: use test, camera[:ID], screen[:ID] or image:PATH", ErrBadFlag, spec)
-}
-
-func openAudioSource(spec string) (capture.AudioSource, error) {
-	kind, arg, _ := strings.Cut(spec, ":")
-	switch kind {
-	case "none", "":
-		return nil, nil
-	case "tone":
-		return capture.NewTone(capture.ToneConfig{}), nil
-	case "mic":
-		return capture.OpenMicrophone(arg)
-	}
-	return nil, fmt.Errorf("%w: unknown audio %q: use tone, mic[:ID] or none", ErrBadFlag, spec)
 }
 
 func parseSize(s string) (int, int, error) {
@@ -285,8 +247,8 @@ func parseSize(s string) (int, int, error) {
 	if !ok || err1 != nil || err2 != nil || w <= 0 || h <= 0 {
 		return 0, 0, fmt.Errorf("%w: size %q: write it as WIDTHxHEIGHT, e.g. 1280x720", ErrBadFlag, s)
 	}
-	if w%2 != 0 || h%2 != 0 || w > 1920 || h > 1080 {
-		return 0, 0, fmt.Errorf("%w: size %q: width and height must be even and at most 1920x1080", ErrBadFlag, s)
+	if err := app.CheckCanvas(w, h); err != nil {
+		return 0, 0, fmt.Errorf("%w: size %q: %w", ErrBadFlag, s, err)
 	}
 	return w, h, nil
 }
@@ -309,10 +271,6 @@ func parseKbps(s string) (int, error) {
 		mult = 1
 	}
 	return int(v * mult), nil
-}
-
-func isLoopbackURL(u string) bool {
-	return strings.Contains(u, "://127.") || strings.Contains(u, "://localhost") || strings.Contains(u, "://[::1]")
 }
 
 func redact(u string) string {
@@ -338,4 +296,13 @@ func (l *lineWriter) json(v any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.w.Write(append(b, '\n'))
+}
+
+// openVideo opens a --source or --second flag's picture.
+func openVideo(flag string, w, h, fps int) (capture.VideoSource, error) {
+	spec, err := app.ParseSourceSpec(flag)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadFlag, err)
+	}
+	return app.OpenVideo(spec, w, h, fps, nil)
 }

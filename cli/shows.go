@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"showcaster/app"
 	"showcaster/platform"
 )
 
@@ -147,7 +148,7 @@ func envOr(k, def string) string {
 
 // ReportLines are a report's figures as label and value, in the order an
 // operator reads them after a show.
-func ReportLines(r Report) [][2]string {
+func ReportLines(r app.Report) [][2]string {
 	session := "yes"
 	if r.EffectiveMin <= 15 {
 		session = "no (a session needs more than 15 minutes)"

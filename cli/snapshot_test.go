@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -11,6 +11,9 @@ import (
 
 	"showcaster/scene/overlay"
 )
+
+// deskFont is the CJK font `make deps` installs.
+const deskFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
 func TestSnapshotRendersCardAndBulletin(t *testing.T) {
 	if _, err := os.Stat(deskFont); err != nil {

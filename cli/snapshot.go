@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"showcaster/app"
 	"showcaster/app/store"
 	"showcaster/capture"
 	"showcaster/scene"
@@ -108,10 +109,10 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 			return fail("%v", err)
 		}
 		defer st.Close()
-		desk, err := NewProductDesk(ProductDeskConfig{Store: st, Program: sc, Renderer: overlay.NewRenderer(fonts),
+		desk, err := app.NewProductDesk(app.ProductDeskConfig{Store: st, Program: sc, Renderer: overlay.NewRenderer(fonts),
 			Canvas: image.Pt(w, h), Corner: corner, Slide: -1,
-			Emit: func(ev Event) {
-				if n, ok := ev.(Notice); ok {
+			Emit: func(ev app.Event) {
+				if n, ok := ev.(app.Notice); ok {
 					fmt.Fprintf(stderr, "showcaster snapshot: %s\n", n.Text)
 				}
 			}})
