@@ -166,18 +166,20 @@ func TestViewerPage(t *testing.T) {
 	if got.Viewer.ID != aliceID {
 		t.Errorf("studio saw the comment from viewer %q, want %q", got.Viewer.ID, aliceID)
 	}
-	bob.waitFor("alice's comment on bob's page", `__showcaster.comments().some(c => c.id === `+jsString(got.ID)+`)`, eventDeadline, pageState)
+	// Wait for what a person sees: the page draws in batches, so its state
+	// may hold a comment a frame before the list shows it.
+	bob.waitFor("alice's comment on bob's page", shownComment(question), eventDeadline, pageState)
 	alice.waitFor("the input to clear", `document.getElementById("comment-input").value === ""`, eventDeadline, pageState)
 
 	// A public reply appears under the comment on every page.
 	st.reply(show.ID, platform.Reply{CommentID: got.ID, Text: "适合的,建议M码", Private: false})
 	for _, v := range []*tab{alice, bob} {
-		v.waitFor("the public reply under the comment", `__showcaster.comments().some(c => c.id === `+jsString(got.ID)+` && c.replies.some(r => r.text === "适合的,建议M码" && !r.private))`, eventDeadline, pageState)
+		v.waitFor("the public reply under the comment", shownReply("适合的,建议M码", false), eventDeadline, pageState)
 	}
 
 	// A private reply appears on alice's page only, marked private.
 	st.reply(show.ID, platform.Reply{CommentID: got.ID, Text: "私下给您发个尺码表", Private: true})
-	alice.waitFor("the private reply", `__showcaster.comments().some(c => c.id === `+jsString(got.ID)+` && c.replies.some(r => r.text === "私下给您发个尺码表" && r.private))`, eventDeadline, pageState)
+	alice.waitFor("the private reply", shownReply("私下给您发个尺码表", true), eventDeadline, pageState)
 	marked := mustEval[string](alice, `[...document.querySelectorAll(".reply.private")].map(e => e.innerText).join("\n")`)
 	if !strings.Contains(marked, "私信") || !strings.Contains(marked, "private") || !strings.Contains(marked, "私下给您发个尺码表") {
 		t.Errorf("alice's private reply reads %q; want it marked 私信 / private", marked)
@@ -185,7 +187,7 @@ func TestViewerPage(t *testing.T) {
 	// Events arrive in seq order: once bob has a public reply posted after
 	// the private one, he would have had the private one too.
 	st.reply(show.ID, platform.Reply{CommentID: got.ID, Text: "库存充足,放心拍", Private: false})
-	bob.waitFor("the later public reply", `__showcaster.comments().some(c => c.replies.some(r => r.text === "库存充足,放心拍"))`, eventDeadline, pageState)
+	bob.waitFor("the later public reply", shownReply("库存充足,放心拍", false), eventDeadline, pageState)
 	if leaked := mustEval[bool](bob, `document.body.innerText.includes("私下给您发个尺码表")`); leaked {
 		t.Error("bob's page shows the private reply meant for alice")
 	}
@@ -229,7 +231,7 @@ func TestViewerPage(t *testing.T) {
 			text string
 		}{{bob, "颜色好看!有黑色吗"}, {alice, "已拍,期待发货"}, {bob, "主播讲下面料"}} {
 			c.v.do(chromedp.SendKeys(chromedp.ID("comment-input"), c.text), chromedp.Click(chromedp.ID("send")))
-			alice.waitFor("comment "+c.text, `__showcaster.comments().some(c => c.text === `+jsString(c.text)+`)`, eventDeadline, pageState)
+			alice.waitFor("comment "+c.text, shownComment(c.text), eventDeadline, pageState)
 		}
 		alice.waitFor("the toast to go", `document.getElementById("toast").hidden`, eventDeadline, pageState)
 		shot := alice.screenshot()
@@ -280,4 +282,19 @@ func TestViewerPage(t *testing.T) {
 			t.Errorf("[%s] the page threw: %s", v.name, strings.Join(ex, "; "))
 		}
 	}
+}
+
+// shownComment is true once the page's comment list shows text.
+func shownComment(text string) string {
+	return `[...document.querySelectorAll("#comments .comment-text")].some(e => e.textContent === ` + jsString(text) + `)`
+}
+
+// shownReply is true once the page shows a reply with text, marked private
+// or not, under its comment.
+func shownReply(text string, private bool) string {
+	sel := `#comments .reply:not(.private)`
+	if private {
+		sel = `#comments .reply.private`
+	}
+	return `[...document.querySelectorAll(` + jsString(sel) + `)].some(e => e.innerText.includes(` + jsString(text) + `))`
 }
