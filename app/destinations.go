@@ -67,7 +67,7 @@ func (d *Destinations) AddWHIP(ctx context.Context, name, url, token string, max
 				OnTargetBitrate:    w.SetBitrate,
 				OnEvent:            func(ev publish.Event) { d.onEvent(name, ev) },
 				Logf:               cfg.Logf,
-				LoopbackOnly:       cfg.LoopbackOnly || isLoopbackURL(url),
+				LoopbackOnly:       cfg.LoopbackOnly || IsLoopbackURL(url),
 			})
 		},
 	})
@@ -145,9 +145,9 @@ func (d *Destinations) Remove(name string) error { return d.hub.Remove(name) }
 // Close stops every destination.
 func (d *Destinations) Close() error { return d.hub.Close() }
 
-// destinationName makes a short unique name for a destination from its
+// DestinationName makes a short unique name for a destination from its
 // address: the host, numbered when two share one.
-func destinationName(kind, rawURL string, taken map[string]bool) string {
+func DestinationName(kind, rawURL string, taken map[string]bool) string {
 	host := rawURL
 	if i := strings.Index(host, "://"); i >= 0 {
 		host = host[i+3:]

@@ -13,6 +13,7 @@ import (
 	"showcaster/broadcast"
 	"showcaster/capture"
 	"showcaster/internal/rtmptest"
+	"showcaster/internal/testplatform"
 	"showcaster/publish"
 	"showcaster/scene"
 )
@@ -42,8 +43,8 @@ func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
 // its own destination.
 func TestDestinationsWHIPAndRTMPAtOnce(t *testing.T) {
 	srv := rtmptest.Start(t)
-	_, client := localPlatform(t)
-	sh := approvedShow(t, client, "two platforms")
+	_, client := testplatform.Start(t)
+	sh := testplatform.ApprovedShow(t, client, "two platforms")
 	ctx := context.Background()
 	ing, err := client.GoLive(ctx, sh.ID)
 	if err != nil {

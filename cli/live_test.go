@@ -19,43 +19,9 @@ import (
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 
+	"showcaster/internal/testplatform"
 	"showcaster/platform"
-	"showcaster/platform/server"
 )
-
-// localPlatform starts the reference platform in-process with a quick audit.
-func localPlatform(t *testing.T) (*server.Server, *platform.Client) {
-	t.Helper()
-	srv, err := server.New(server.Config{DataDir: t.TempDir(), StudioToken: "studio-secret", AuditDelay: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv, platform.NewClient(platform.ClientConfig{BaseURL: srv.URL(), Token: srv.StudioToken()})
-}
-
-func approvedShow(t *testing.T, c *platform.Client, title string) platform.Show {
-	t.Helper()
-	ctx := context.Background()
-	sh, err := c.CreateShow(ctx, platform.NewShow{Title: title, StartsAt: time.Now().Add(time.Hour), DurationMin: 60})
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for sh.State != platform.StateApproved {
-		if time.Now().After(deadline) {
-			t.Fatalf("show %s still %s after 10 s", sh.ID, sh.State)
-		}
-		time.Sleep(20 * time.Millisecond)
-		if sh, err = c.Show(ctx, sh.ID); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return sh
-}
 
 // whepWatcher plays a show over WHEP and remembers what a decoder would see:
 // the H.264 picture size from the SPS and how much audio arrived.
@@ -298,8 +264,8 @@ func (s *syncBuffer) String() string {
 // platform: a viewer receives H.264 of the configured size and Opus, the
 // stats lines report a live stream, and the show ends when the command stops.
 func TestLivePublishesThroughPlatform(t *testing.T) {
-	srv, client := localPlatform(t)
-	sh := approvedShow(t, client, "引擎测试 engine test")
+	srv, client := testplatform.Start(t)
+	sh := testplatform.ApprovedShow(t, client, "引擎测试 engine test")
 
 	var stdout syncBuffer
 	var stderr bytes.Buffer
@@ -369,8 +335,8 @@ func TestLivePublishesThroughPlatform(t *testing.T) {
 
 // TestLiveCannotPublishSaysWhy: a refused token is a one-line reason and a non-zero exit.
 func TestLiveCannotPublishSaysWhy(t *testing.T) {
-	srv, client := localPlatform(t)
-	sh := approvedShow(t, client, "token test")
+	srv, client := testplatform.Start(t)
+	sh := testplatform.ApprovedShow(t, client, "token test")
 	if _, err := client.GoLive(context.Background(), sh.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -84,9 +84,7 @@ func (l *Live) StreamStatus() OutputStatus {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	active := l.cfg.Engine.Publishing() && !l.stopped
-	// fmt.Sprint: the engine's state is a string today and a typed state
-	// with String() in the studio's newer layout; both print the same.
-	out := OutputStatus{Active: active, Reconnecting: fmt.Sprint(st.State) == "reconnecting",
+	out := OutputStatus{Active: active, Reconnecting: st.State == app.StreamReconnecting,
 		TotalFrames: st.FramesSent + st.FramesDropped, SkippedFrames: st.FramesDropped}
 	if active {
 		out.Duration = l.cfg.Clock.Now().Sub(l.started)

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"showcaster/app"
 	"showcaster/broadcast"
 	"showcaster/capture"
 	"showcaster/internal/clock"
@@ -106,19 +107,19 @@ func runLiveMulti(args []string, stdout, stderr io.Writer) int {
 
 // outputLine is one destination in a --stats-json line.
 type outputLine struct {
-	Name          string  `json:"name"`
-	Kind          string  `json:"kind"`
-	State         string  `json:"state"`
-	FPS           float64 `json:"fps"`
-	Kbps          float64 `json:"kbps"`
-	FramesSent    int64   `json:"frames_sent"`
-	FramesDropped int64   `json:"frames_dropped"`
-	Drops         Drops   `json:"drops"`
-	RTTMs         int64   `json:"rtt_ms"`
-	Reconnects    int     `json:"reconnects"`
-	EncoderKbps   int     `json:"encoder_kbps"`
-	StopReason    string  `json:"stop_reason,omitempty"`
-	Error         string  `json:"error,omitempty"`
+	Name          string    `json:"name"`
+	Kind          string    `json:"kind"`
+	State         string    `json:"state"`
+	FPS           float64   `json:"fps"`
+	Kbps          float64   `json:"kbps"`
+	FramesSent    int64     `json:"frames_sent"`
+	FramesDropped int64     `json:"frames_dropped"`
+	Drops         app.Drops `json:"drops"`
+	RTTMs         int64     `json:"rtt_ms"`
+	Reconnects    int       `json:"reconnects"`
+	EncoderKbps   int       `json:"encoder_kbps"`
+	StopReason    string    `json:"stop_reason,omitempty"`
+	Error         string    `json:"error,omitempty"`
 }
 
 // multiStatsLine is statsLine (describing the first destination) plus
@@ -134,7 +135,7 @@ func outputLines(ds []broadcast.DestStats) []outputLine {
 		l := outputLine{
 			Name: d.Name, Kind: d.Kind, State: d.State.String(), FPS: round1(d.FPS), Kbps: round1(d.Kbps),
 			FramesSent: int64(d.FramesSent), FramesDropped: int64(d.FramesDropped + d.EncoderDrops),
-			Drops: Drops{Encoder: int64(d.EncoderDrops), SendQueue: int64(d.Drops.QueueFull),
+			Drops: app.Drops{Encoder: int64(d.EncoderDrops), SendQueue: int64(d.Drops.QueueFull),
 				NotLive: int64(d.Drops.NotLive), AwaitKeyframe: int64(d.Drops.AwaitKeyframe)},
 			RTTMs: d.RTT.Milliseconds(), Reconnects: d.ReconnectAttempts, EncoderKbps: d.EncoderKbps,
 			StopReason: d.StopReason.String(),
@@ -170,16 +171,16 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 	if o.platformURL != "" && o.showID == "" {
 		return nil, fmt.Errorf("%w: --platform needs --show ID (see 'showcaster shows list')", ErrBadFlag)
 	}
-	loopback := isLoopbackURL(o.platformURL)
+	loopback := app.IsLoopbackURL(o.platformURL)
 	for _, wd := range whips {
-		loopback = loopback || isLoopbackURL(wd.url)
+		loopback = loopback || app.IsLoopbackURL(wd.url)
 	}
 	out := &lineWriter{w: stdout}
-	eng, err := NewEngine(EngineConfig{
+	eng, err := app.NewEngine(app.EngineConfig{
 		Width: w, Height: h, FPS: o.fps, BitrateKbps: maxKbps, MinKbps: min(minKbps, maxKbps), MaxKbps: maxKbps,
 		LoopbackOnly: loopback,
-		Emit: func(ev Event) {
-			if n, ok := ev.(Notice); ok && n.Err != nil {
+		Emit: func(ev app.Event) {
+			if n, ok := ev.(app.Notice); ok && n.Err != nil {
 				fmt.Fprintln(stderr, n.Err)
 			}
 		},
@@ -188,7 +189,7 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 		return nil, err
 	}
 	defer eng.Close()
-	main, err := openVideoSource(o.source, w, h, o.fps)
+	main, err := openVideo(o.source, w, h, o.fps)
 	if err != nil {
 		return nil, err
 	}
@@ -198,13 +199,13 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 		if spec == "" {
 			spec = "test"
 		}
-		if second, err = openVideoSource(spec, w/2, h/2, o.fps); err != nil {
+		if second, err = openVideo(spec, w/2, h/2, o.fps); err != nil {
 			main.Close()
 			return nil, err
 		}
 	}
 	eng.SetVideo(layout, main, second)
-	if src, err := openAudioSource(o.audio); err != nil {
+	if src, err := app.OpenAudio(o.audio, nil); err != nil {
 		return nil, err
 	} else if src != nil {
 		if err := eng.SetAudio("main", src); err != nil {
@@ -222,7 +223,7 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 			return nil, err
 		}
 	}
-	dests := NewDestinations(eng, func(name string, ev publish.Event) {
+	dests := app.NewDestinations(eng, func(name string, ev publish.Event) {
 		switch ev.Kind {
 		case publish.EventReconnectScheduled:
 			fmt.Fprintf(stderr, "%s: connection lost (%v): reconnect attempt %d in %v\n", name, ev.Err, ev.Attempt, ev.Delay.Round(time.Millisecond))
@@ -271,13 +272,13 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 	results := make(chan started)
 	n := 0
 	for _, wd := range whips {
-		name := destinationName("whip", wd.url, taken)
+		name := app.DestinationName("whip", wd.url, taken)
 		wd := wd
 		n++
 		go func() { results <- started{name, dests.AddWHIP(ctx, name, wd.url, wd.token, 0)} }()
 	}
 	for _, r := range rtmps {
-		name := destinationName("rtmp", r, taken)
+		name := app.DestinationName("rtmp", r, taken)
 		r := r
 		capKbps := 0
 		if u, err := url.Parse(r); err == nil {
@@ -303,12 +304,13 @@ func liveMulti(ctx context.Context, o liveOptions, whips []whipDest, rtmps []str
 	}
 	fmt.Fprintf(stderr, "publishing %dx%d@%d to %d destination(s)\n", w, h, o.fps, live)
 
+	clk := clock.OrReal(o.clk)
 	var deadline <-chan time.Time
 	if o.duration > 0 {
-		deadline = clock.Real{}.After(o.duration)
+		deadline = clk.After(o.duration)
 	}
-	start := time.Now()
-	tick := time.NewTicker(time.Second)
+	start := clk.Now()
+	tick := clk.NewTicker(time.Second)
 	defer tick.Stop()
 loop:
 	for {
@@ -317,12 +319,12 @@ loop:
 			break loop
 		case <-deadline:
 			break loop
-		case <-tick.C:
+		case <-tick.C():
 			if o.statsJSON {
 				ds := dests.Stats()
 				lines := outputLines(ds)
 				line := multiStatsLine{Outputs: lines}
-				line.TMs = time.Since(start).Milliseconds()
+				line.TMs = clock.Since(clk, start).Milliseconds()
 				for _, l := range lines {
 					if l.Kind == "record" {
 						continue

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"bufio"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"showcaster/internal/rtmptest"
+	"showcaster/internal/testplatform"
 )
 
 func TestWantsDestinations(t *testing.T) {
@@ -31,8 +32,8 @@ func TestWantsDestinations(t *testing.T) {
 func TestLiveSeveralDestinations(t *testing.T) {
 	srv := rtmptest.Start(t)
 	srv.Refuse("stolen")
-	_, client := localPlatform(t)
-	sh := approvedShow(t, client, "multistream")
+	_, client := testplatform.Start(t)
+	sh := testplatform.ApprovedShow(t, client, "multistream")
 	ing, err := client.GoLive(context.Background(), sh.ID)
 	if err != nil {
 		t.Fatal(err)
