@@ -20,7 +20,8 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 	}
 	s.mu.Lock()
 	old := s.settings
-	onAir := s.ingest.WHIPURL != ""
+	// A start under way (the countdown, the platform call) counts as on air.
+	onAir := s.ingest.WHIPURL != "" || s.countdown != nil
 	s.mu.Unlock()
 	platformChanged := st.PlatformURL != old.PlatformURL || st.PlatformToken != old.PlatformToken
 	engineChanged := st.Width != old.Width || st.Height != old.Height || st.FPS != old.FPS ||
