@@ -165,3 +165,11 @@ func DestinationName(kind, rawURL string, taken map[string]bool) string {
 	taken[name] = true
 	return name
 }
+
+// RedactURL hides a URL's query, where stream keys and signatures travel, so it can be logged.
+func RedactURL(u string) string {
+	if i := strings.Index(u, "?"); i >= 0 {
+		return u[:i] + "?…"
+	}
+	return u
+}

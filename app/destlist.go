@@ -103,7 +103,7 @@ func (s DestinationSpec) Address() string {
 			return t.String()
 		}
 	}
-	return redact(s.URL)
+	return RedactURL(s.URL)
 }
 
 // Start puts a destination on air; platformWHIP and platformToken are the

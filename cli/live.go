@@ -177,7 +177,7 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	if err := eng.Publish(ctx, whipURL, token); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, redact(whipURL))
+	fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, app.RedactURL(whipURL))
 
 	clk := clock.OrReal(o.clk)
 	var deadline <-chan time.Time
@@ -271,13 +271,6 @@ func parseKbps(s string) (int, error) {
 		mult = 1
 	}
 	return int(v * mult), nil
-}
-
-func redact(u string) string {
-	if i := strings.Index(u, "?"); i >= 0 {
-		return u[:i] + "?…"
-	}
-	return u
 }
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }

@@ -1,8 +1,10 @@
-package app
+package cli
 
 import (
 	"bytes"
 	"context"
+	"showcaster/app"
+	"showcaster/internal/testplatform"
 	"strings"
 	"testing"
 )
@@ -23,12 +25,12 @@ func TestParseYuan(t *testing.T) {
 // TestShowsToolkitCommands drives the headless toolkit subcommands against
 // the reference platform, as an operator's script would.
 func TestShowsToolkitCommands(t *testing.T) {
-	srv, c := localPlatform(t)
-	sh := approvedShow(t, c, "脚本福袋")
+	srv, c := testplatform.Start(t)
+	sh := testplatform.ApprovedShow(t, c, "脚本福袋")
 	if _, err := c.GoLive(context.Background(), sh.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetProducts(context.Background(), sh.ID, []Product{{ID: "p1", LinkNo: 1, Title: "保温杯", PriceCents: 9900}}); err != nil {
+	if _, err := c.SetProducts(context.Background(), sh.ID, []app.Product{{ID: "p1", LinkNo: 1, Title: "保温杯", PriceCents: 9900}}); err != nil {
 		t.Fatal(err)
 	}
 	run := func(args ...string) (string, int) {
