@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"math"
+	"showcaster/internal/money"
 	"strings"
 	"time"
 )
@@ -183,10 +184,10 @@ func (r *Renderer) FlashSaleCard(f FlashSale, canvasW, canvasH int) *image.RGBA 
 
 // flashPrice is priceLine in the card's light colours.
 func (r *Renderer) flashPrice(img *image.RGBA, x, baseline, maxW float64, c Card, u float64) {
-	sign, whole, frac := PriceParts(c.PriceCents, c.Currency)
+	sign, whole, frac := money.Parts(c.PriceCents, c.Currency)
 	orig := ""
 	if c.OriginalPriceCents > c.PriceCents {
-		orig = FormatPrice(c.OriginalPriceCents, c.Currency)
+		orig = money.Format(c.OriginalPriceCents, c.Currency)
 	}
 	scale := 1.0
 	for ; scale > 0.5; scale -= 0.05 {
