@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -32,17 +30,14 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) error {
 	}
 	var viewerID, viewerName, text string
 	var flagged int
-	var n int64
-	if _, err := fmt.Sscanf(in.CommentID, "c%d", &n); err != nil {
-		return fail(ErrNotFound, "there is no comment %q in show %s", in.CommentID, sh.row.ID)
-	}
-	err = s.db.QueryRowContext(r.Context(), `SELECT viewer_id, viewer_name, text, flagged FROM comments WHERE n = ? AND show_id = ?`,
-		n, sh.row.ID).Scan(&viewerID, &viewerName, &text, &flagged)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fail(ErrNotFound, "there is no comment %q in show %s", in.CommentID, sh.row.ID)
+	if in.CommentID == "" && in.ViewerID != "" {
+		// A reply to a viewer rather than to a comment: thanks for a gift, a welcome.
+		viewerID, viewerName, err = s.replyToViewer(r.Context(), in.ViewerID)
+	} else {
+		viewerID, viewerName, text, flagged, err = s.replyToComment(r.Context(), sh.row.ID, in.CommentID)
 	}
 	if err != nil {
-		return fmt.Errorf("%w: read comment: %v", ErrStorage, err)
+		return err
 	}
 	in.ViewerID, in.ViewerName = viewerID, viewerName
 	if flagged == 0 || in.Private {

@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"net/http"
 
 	"showcaster/platform"
@@ -143,4 +146,35 @@ func (s *Server) welcomeLocked(sh *show, viewerID string, trialOK bool) {
 		s.logf("platform: name of %s: %v", viewerID, err)
 	}
 	sh.emitQuietLocked(platform.Event{Type: platform.EventViewerJoined, Viewer: &v}, scopeStudio, "", sh.inTrialLocked())
+}
+
+// replyToComment finds the comment a reply answers.
+func (s *Server) replyToComment(ctx context.Context, showID, commentID string) (viewerID, viewerName, text string, flagged int, err error) {
+	var n int64
+	if _, err := fmt.Sscanf(commentID, "c%d", &n); err != nil {
+		return "", "", "", 0, fail(ErrNotFound, "there is no comment %q in show %s", commentID, showID)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT viewer_id, viewer_name, text, flagged FROM comments WHERE n = ? AND show_id = ?`,
+		n, showID).Scan(&viewerID, &viewerName, &text, &flagged)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", "", 0, fail(ErrNotFound, "there is no comment %q in show %s", commentID, showID)
+	}
+	if err != nil {
+		return "", "", "", 0, fmt.Errorf("%w: read comment: %v", ErrStorage, err)
+	}
+	return viewerID, viewerName, text, flagged, nil
+}
+
+// replyToViewer finds the viewer a reply without a comment addresses (the
+// host thanking a gift's sender or welcoming a newcomer by name).
+func (s *Server) replyToViewer(ctx context.Context, viewerID string) (string, string, error) {
+	var name string
+	err := s.db.QueryRowContext(ctx, `SELECT name FROM viewers WHERE id = ?`, viewerID).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", fail(ErrNotFound, "there is no viewer %q on this platform", viewerID)
+	}
+	if err != nil {
+		return "", "", storageErr("read a viewer", err)
+	}
+	return viewerID, name, nil
 }

@@ -640,3 +640,32 @@ func longCtx(t testing.TB) context.Context {
 	t.Cleanup(cancel)
 	return c
 }
+
+func TestReplyToAViewerThanksByName(t *testing.T) {
+	p := newPlatform(t)
+	s, _ := p.liveShow("感谢")
+	c := longCtx(t)
+	v := p.newViewer(s.ID, "")
+	if st := v.call("POST", "/api/shows/"+s.ID+"/gifts", map[string]any{"kind": "rose", "count": 2}, nil); st != 201 {
+		t.Fatalf("gift: %d", st)
+	}
+	if err := p.studio.Reply(c, s.ID, platform.Reply{ViewerID: v.me.ID, Text: "谢谢 " + v.me.Name + " 的玫瑰!"}); err != nil {
+		t.Fatal(err)
+	}
+	other := p.newViewer(s.ID, "")
+	if err := p.studio.Bulletin(c, s.ID, "marker"); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, ev := range readUntil(t, other.dialEvents(s.ID, 0), "marker") {
+		if ev.Type == platform.EventReply && ev.Reply.ViewerName == v.me.Name && !ev.Reply.Private && ev.Reply.CommentID == "" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the public thank-you did not reach another viewer")
+	}
+	if err := p.studio.Reply(c, s.ID, platform.Reply{ViewerID: "nobody", Text: "x"}); !errors.Is(err, platform.ErrNotFound) {
+		t.Fatalf("a reply to an unknown viewer: %v", err)
+	}
+}
