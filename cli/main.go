@@ -29,6 +29,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return runProducts(rest, stdout, stderr)
 	case "snapshot":
 		return runSnapshot(rest, stdout, stderr)
+	case "anchor":
+		return runAnchor(rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return 0
@@ -47,5 +49,6 @@ const usage = `usage: showcaster [command] [flags]
   shows          create and list show plans on a platform
   products       import, export and list the product catalogue
   snapshot       render one program frame with overlays to a PNG
+  anchor         the anchor level on a platform (sessions, buyers, fans) and the way up
 
 Run 'showcaster COMMAND -h' for a command's flags.`

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 
+	"showcaster/platform/anchor"
 	"showcaster/platform/server"
 )
 
@@ -27,10 +28,16 @@ func runPlatform(args []string, stdout, stderr io.Writer) int {
 	})
 	iceUser := fs.String("ice-username", "", "username for the TURN servers given with --ice-server")
 	iceCred := fs.String("ice-credential", "", "credential for the TURN servers given with --ice-server")
+	category := fs.String("category", "consumer", "the anchor's goods for the anchor level: consumer or industrial")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cfg := server.Config{Addr: *addr, DataDir: *data, StudioToken: *token}
+	cat, err := anchor.ParseCategory(*category)
+	if err != nil {
+		fmt.Fprintf(stderr, "showcaster platform: --category: %v\n", err)
+		return 2
+	}
+	cfg := server.Config{Addr: *addr, DataDir: *data, StudioToken: *token, Category: cat}
 	for _, u := range iceURLs {
 		is := server.ICEServer{URLs: []string{u}}
 		if strings.HasPrefix(u, "turn:") || strings.HasPrefix(u, "turns:") {

@@ -261,3 +261,14 @@ func (c *Client) UploadImage(ctx context.Context, data []byte) (string, error) {
 	}
 	return out.URL, nil
 }
+
+// Anchor reads the anchor's level; category "" is the platform's own.
+func (c *Client) Anchor(ctx context.Context, category string) (Anchor, error) {
+	var out Anchor
+	path := "/api/anchor"
+	if category != "" {
+		path += "?category=" + url.QueryEscape(category)
+	}
+	err := c.do(ctx, "read the anchor level", http.MethodGet, path, nil, &out)
+	return out, err
+}

@@ -2,7 +2,11 @@
 // the value types both sides share, and the studio's Client.
 package platform
 
-import "time"
+import (
+	"time"
+
+	"showcaster/platform/anchor"
+)
 
 // ShowState is a show's place in the platform's life cycle.
 type ShowState string
@@ -36,6 +40,8 @@ type Show struct {
 	CreatedAt time.Time `json:"created_at"`
 	StartedAt time.Time `json:"started_at,omitempty"`
 	EndedAt   time.Time `json:"ended_at,omitempty"`
+	// Bookings counts the viewers who booked the show from its preview page.
+	Bookings int64 `json:"bookings"`
 }
 
 // NewShow is the body of POST /api/shows.
@@ -130,6 +136,8 @@ const (
 	EventBulletin      = "bulletin"
 	EventShowState     = "show_state"
 	EventModeration    = "moderation"
+	// EventBookings carries the running number of bookings in Count.
+	EventBookings = "bookings"
 )
 
 // Event is one message of a show's event stream. Seq is per show and strictly
@@ -241,6 +249,17 @@ type Public struct {
 	Coupons      []Coupon      `json:"coupons,omitempty"`
 	FlashSales   []FlashSale   `json:"flash_sales,omitempty"`
 	RedEnvelopes []RedEnvelope `json:"red_envelopes,omitempty"`
+	// Bookings counts the viewers who booked the show; Booked says whether this viewer did.
+	Bookings int64 `json:"bookings"`
+	Booked   bool  `json:"booked"`
+	// ReplayURL plays the recorded broadcast once the show has ended and the replay is ready.
+	ReplayURL string `json:"replay_url,omitempty"`
+}
+
+// Booking answers POST /api/shows/{id}/bookings.
+type Booking struct {
+	Booked   bool  `json:"booked"`
+	Bookings int64 `json:"bookings"`
 }
 
 // Moderation actions of POST /api/shows/{id}/moderation.
@@ -249,3 +268,6 @@ const (
 	ModerationBlock   = "block"
 	ModerationUnblock = "unblock"
 )
+
+// Anchor is the anchor's level and the way up (GET /api/anchor).
+type Anchor = anchor.Standing

@@ -149,6 +149,7 @@
     const before = show.state;
     show.state = state;
     renderState();
+    announce("state", state);
     if (state === "ended") {
       player.stop();
     } else if (before !== state) {
@@ -197,6 +198,12 @@
     const state = p.state || "";
     if (state && state !== show.state) setShowState(state);
     else renderState();
+  }
+
+  // announce tells the page's other parts (between.js: the preview, bookings,
+  // the replay) what this part learned; they only listen.
+  function announce(what, detail) {
+    window.dispatchEvent(new CustomEvent("showcaster:" + what, { detail }));
   }
 
   // ---- counters, bulletin, product ----

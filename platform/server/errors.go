@@ -43,6 +43,8 @@ var (
 	ErrEmpty          = errors.New("the red envelope is empty")
 	ErrAlreadyGrabbed = errors.New("the red envelope was grabbed already")
 	ErrNotOpen        = errors.New("the red envelope has not opened yet")
+	// ErrNoPicture: a broadcast sent no keyframe, so it has no replay.
+	ErrNoPicture = errors.New("the broadcast sent no picture to record")
 )
 
 // kinds maps each kind to its status and JSON code, in the order errors.Is tries them.

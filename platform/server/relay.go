@@ -137,6 +137,11 @@ type relay struct {
 	cur      atomic.Pointer[publisher]
 	lastPLI  atomic.Int64
 	pubAlive atomic.Bool
+	// presence hears when a publisher starts and stops sending (on-air time
+	// and the replay); it may be nil.
+	presence func(p *publisher, on bool)
+	// rec records the formal broadcast for the replay (replay.go); nil otherwise.
+	rec atomic.Pointer[recorder]
 
 	mu      sync.Mutex
 	viewers map[string]*viewerSession
@@ -230,6 +235,7 @@ func (r *relay) publish(offer string) (string, string, error) {
 				if r.onPublisher != nil {
 					r.onPublisher(true)
 				}
+				r.notePresence(p, true)
 			}
 		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 			r.dropPublisher(p)
@@ -242,6 +248,7 @@ func (r *relay) publish(offer string) (string, string, error) {
 	}
 	if old := r.cur.Swap(p); old != nil {
 		r.logf("platform: show %s: a new publisher replaces %s", r.show, old.id)
+		r.notePresence(old, false)
 		go old.pc.Close()
 	}
 	r.pubAlive.Store(false)
@@ -253,6 +260,7 @@ func (r *relay) dropPublisher(p *publisher) {
 		if r.pubAlive.Swap(false) && r.onPublisher != nil {
 			r.onPublisher(false)
 		}
+		r.notePresence(p, false)
 	}
 	go p.pc.Close()
 }
@@ -285,6 +293,24 @@ func (r *relay) viewerICE(id string) *iceResource {
 	return nil
 }
 
+func (r *relay) notePresence(p *publisher, on bool) {
+	if r.presence != nil {
+		r.presence(p, on)
+	}
+}
+
+// startRecording hands the relayed packets to rec from now on and asks for
+// a keyframe, where the replay can begin.
+func (r *relay) startRecording(rec *recorder) {
+	r.rec.Store(rec)
+	r.lastPLI.Store(0)
+	r.requestKeyframe()
+}
+
+func (r *relay) stopRecording() *recorder { return r.rec.Swap(nil) }
+
+func (r *relay) recording() bool { return r.rec.Load() != nil }
+
 func (r *relay) publishing() bool { return r.cur.Load() != nil && r.pubAlive.Load() }
 
 func drainRTCP(rcv *webrtc.RTPReceiver) {
@@ -313,8 +339,12 @@ func (r *relay) forward(p *publisher, in *webrtc.TrackRemote, out *webrtc.TrackL
 		// The publisher's header extension ids mean nothing in the viewers' sessions.
 		pkt.Header.Extension = false
 		pkt.Header.Extensions = pkt.Header.Extensions[:0]
-		if !rw.apply(&r.cur, p, &pkt.Header, time.Now()) { // wall clock: media timing paces real packets
+		now := time.Now() // wall clock: media timing paces real packets
+		if !rw.apply(&r.cur, p, &pkt.Header, now) {
 			return // replaced
+		}
+		if rec := r.rec.Load(); rec != nil {
+			rec.record(out == r.video, &pkt, now)
 		}
 		// A write error is one viewer's closed transport; that viewer's session notices on its own.
 		_ = out.WriteRTP(&pkt)

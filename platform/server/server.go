@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"showcaster/internal/clock"
+	"showcaster/platform/anchor"
 )
 
 // Config is the platform server's configuration; zero fields take the defaults.
@@ -46,6 +47,12 @@ type Config struct {
 	// Viewer holds the viewer page (index.html and its static files at the
 	// root); default the page built into the binary.
 	Viewer fs.FS
+	// Category is the kind of goods the anchor sells, for the anchor level's
+	// thresholds; default consumer.
+	Category anchor.Category
+	// Location is where days begin at midnight (buyers per day, sessions that
+	// cross midnight); default the machine's time zone.
+	Location *time.Location
 	// EventQueue is how many live events wait for one event connection; a
 	// connection that falls further behind reads the rest from storage; default 256.
 	EventQueue int
@@ -222,6 +229,9 @@ func (s *Server) load() error {
 	if s.banned, err = s.readBannedWords(ctx); err != nil {
 		return err
 	}
+	if err := s.closeStaleSpans(ctx); err != nil {
+		return err
+	}
 	rows, err := s.loadShows(ctx)
 	if err != nil {
 		return err
@@ -339,6 +349,8 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT /api/banned-words", st(s.handlePutBanned))
 	m.HandleFunc("POST /api/images", st(s.handleUploadImage))
 	m.HandleFunc("GET /images/{name}", s.handleImage)
+	m.HandleFunc("GET /api/anchor", st(s.handleAnchor))
+	m.HandleFunc("GET /replays/{file}", s.handle(s.handleReplay))
 
 	s.toolkitRoutes(m)
 	m.HandleFunc("GET /api/shows/{id}/events", s.handleEvents)
@@ -350,6 +362,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/shows/{id}/comments", s.handle(s.handleComment))
 	m.HandleFunc("POST /api/shows/{id}/likes", s.handle(s.handleLike))
 	m.HandleFunc("POST /api/shows/{id}/orders", s.handle(s.handleOrder))
+	m.HandleFunc("POST /api/shows/{id}/bookings", s.handle(s.handleBooking))
 
 	m.HandleFunc("POST /api/shows/{id}/guests", st(s.handleInviteGuest))
 	m.HandleFunc("DELETE /api/shows/{id}/guests/{gid}", st(s.handleRemoveGuest))

@@ -38,11 +38,21 @@ type show struct {
 	sentOnline int64
 	sentLikes  int64
 	tk         toolkitState
+	spanOpen   bool  // an on-air span is open (see onair.go)
+	bookings   int64 // viewers who booked the show (see bookings.go)
+	// replayReady: the replay's MP4 is written (see replay.go)
+	replayReady bool
 }
 
 func (s *Server) newShow(r *showRow) *show {
 	sh := &show{srv: s, row: r, subs: map[*subscriber]struct{}{}, online: map[string]int{}}
 	sh.relay = newRelay(r.ID, s.media, s.logf)
+	sh.watchPresence()
+	sh.loadBookingsLocked()
+	sh.loadReplayLocked()
+	if r.State == platform.StateLive {
+		sh.recordOnTransitionLocked(platform.StateLive) // a restart mid-show records from now on
+	}
 	return sh
 }
 
@@ -88,6 +98,7 @@ func (sh *show) inTrialLocked() bool { return sh.row.State == platform.StateTria
 func (sh *show) viewLocked(base string) platform.Show {
 	v := sh.row.Show
 	v.ProductIDs = append([]string{}, v.ProductIDs...)
+	v.Bookings = sh.bookings
 	watch := base + "/watch/" + v.ID
 	if sh.row.TrialUsed {
 		v.TrialURL = watch + "?key=" + sh.row.TrialKey
@@ -259,6 +270,8 @@ func (sh *show) transitionLocked(ctx context.Context, to platform.ShowState) err
 		*sh.row = prev
 		return err
 	}
+	sh.presenceOnTransitionLocked(to)
+	sh.recordOnTransitionLocked(to)
 	trial := from == platform.StateTrial && to != platform.StateLive && to != platform.StateEnded || to == platform.StateTrial
 	return sh.emitLocked(platform.Event{Type: platform.EventShowState, State: to}, scopePublic, "", trial)
 }

@@ -107,9 +107,11 @@ func openDB(dir string, walLimit int64) (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the platform database %s: %w", path, err)
 	}
-	if _, err := db.Exec(schema + toolkitSchema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("prepare the platform database %s (delete it to start afresh if it is damaged): %w", path, err)
+	for _, sc := range []string{schema + toolkitSchema, betweenSchema} {
+		if _, err := db.Exec(sc); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("prepare the platform database %s (delete it to start afresh if it is damaged): %w", path, err)
+		}
 	}
 	if err := migrate(db); err != nil {
 		db.Close()

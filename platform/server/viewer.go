@@ -151,7 +151,7 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	sh.mu.Lock()
 	p := platform.Public{ID: sh.row.ID, Title: sh.row.Title, CoverURL: sh.row.CoverURL, StartsAt: sh.row.StartsAt,
 		State: sh.publicStateLocked(r.URL.Query().Get("key")), Likes: sh.row.Likes, Online: int64(len(sh.online)),
-		Viewer: v.Viewer}
+		Viewer: v.Viewer, Bookings: sh.bookings, Booked: sh.bookedLocked(v.ID), ReplayURL: sh.replayURLLocked(s.baseURL(r))}
 	pinned := sh.row.Pinned
 	if p.State != platform.PublicNotStarted {
 		p.Bulletin = sh.row.Bulletin
