@@ -90,16 +90,8 @@ func (s *Server) anchorStanding(ctx context.Context, cat anchor.Category) (platf
 	return anchor.Compute(h, now, loc), nil
 }
 
-// fans counts the host's followers (POST /api/shows/{id}/follow, across
-// shows); a platform without follows yet has none.
+// fans counts the host's followers (POST /api/shows/{id}/follow, across shows).
 func (s *Server) fans(ctx context.Context) (int, error) {
-	var has int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'follows'`).Scan(&has); err != nil || has == 0 {
-		return 0, nil
-	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT viewer_id) FROM follows`).Scan(&n); err != nil {
-		return 0, nil // a follows table of another shape: no fans to show rather than no level at all
-	}
-	return n, nil
+	n, err := s.followers(ctx)
+	return int(n), err
 }

@@ -93,3 +93,17 @@ func TestAnchorOnAirSurvivesRestart(t *testing.T) {
 		t.Fatalf("state %s", sh.State)
 	}
 }
+
+// TestAnchorFansAreFollowers: a follow on the viewer page is a fan.
+func TestAnchorFansAreFollowers(t *testing.T) {
+	p := newPlatform(t)
+	s, _ := p.liveShow("关注")
+	v := p.newViewer(s.ID, "")
+	if st := v.call("POST", "/api/shows/"+s.ID+"/follow", nil, nil); st != 200 {
+		t.Fatalf("follow: %d", st)
+	}
+	st, err := p.studio.Anchor(ctx(t), "")
+	if err != nil || st.Fans != 1 {
+		t.Fatalf("anchor: %+v %v", st, err)
+	}
+}
