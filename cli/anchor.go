@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"text/tabwriter"
 	"time"
 
+	"showcaster/app"
 	"showcaster/platform"
 )
 
@@ -36,28 +36,10 @@ func runAnchor(args []string, stdout, stderr io.Writer) int {
 		return printJSON(stdout, stderr, st)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	for _, l := range AnchorLines(st) {
+	for _, l := range app.AnchorLines(st) {
 		fmt.Fprintf(tw, "%s\t%s\n", l[0], l[1])
 	}
 	tw.Flush()
 	return 0
 }
 
-// AnchorLines are the anchor's standing as label and value, for the CLI and the studio.
-func AnchorLines(st platform.Anchor) [][2]string {
-	lines := [][2]string{
-		{"level", st.Level + " anchor (" + string(st.Category) + " goods)"},
-		{"sessions (30 days)", fmt.Sprintf("%d (a broadcast counts past 15 minutes on air)", st.Sessions30d)},
-		{"buyers (30 days)", fmt.Sprintf("%d (one person a day counts once)", st.Buyers30d)},
-		{"fans", fmt.Sprint(st.Fans)},
-	}
-	if st.Next != nil {
-		lines = append(lines, [2]string{"to " + st.Next.Level, st.Next.Text})
-	} else {
-		lines = append(lines, [2]string{"next level", "none: this is the highest"})
-	}
-	for _, f := range st.Flagged {
-		lines = append(lines, [2]string{"flagged " + f.ShowID, strings.TrimSpace(f.Title + ": " + f.Reason)})
-	}
-	return lines
-}
