@@ -25,7 +25,7 @@ deps:
 	else echo "make deps: all Debian packages present"; fi
 	@# obs-websocket-js for the remote-control tests, from the committed lock file (npm comes with
 	@# nodejs from NodeSource; on plain Debian add the npm package).
-	@[ -d remote/testdata/node/node_modules/obs-websocket-js ] || (cd remote/testdata/node && npm ci --no-audit --no-fund)
+	@[ -d internal/obsjs/testdata/node/node_modules/obs-websocket-js ] || (cd internal/obsjs/testdata/node && npm ci --no-audit --no-fund)
 
 build:
 	$(GO) build -tags $(TAGS) -o $(BIN) .
