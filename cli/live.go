@@ -38,6 +38,10 @@ type liveOptions struct {
 	statsJSON             bool
 	overlayText           string
 	record                string
+	remoteControl         string
+	scene                 string
+	recordDir             string
+	beauty                string
 	// clk paces the run and its stats lines; nil is the wall clock.
 	clk clock.Clock
 }
@@ -64,6 +68,10 @@ func runLive(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.statsJSON, "stats-json", false, "print one JSON stats object a second on stdout")
 	fs.StringVar(&o.overlayText, "overlay", "", "show this text as a bulletin banner on the program")
 	fs.StringVar(&o.record, "record", "", "also record the program to this Matroska file (.mkv); recording goes on through reconnects")
+	fs.StringVar(&o.remoteControl, "remote-control", "", "serve obs-websocket v5 remote control on this address (e.g. 127.0.0.1:4455); password from $"+RemotePasswordEnv)
+	fs.StringVar(&o.scene, "scene", "", "start on this scene: full, pip or side (or 全屏, 画中画, 并排); overrides --layout")
+	fs.StringVar(&o.recordDir, "record-dir", ".", "where recordings started by remote control are written")
+	fs.StringVar(&o.beauty, "beauty", "", "beauty on a camera: smoothing,brightening,light, each 0..100 (e.g. 60,40,30)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -90,6 +98,15 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--min-bitrate %q: %w", o.minBitrate, err)
 	}
 	layout, err := scene.ParseLayout(o.layout)
+	if err != nil {
+		return err
+	}
+	if o.scene != "" {
+		if layout, err = sceneLayout(o.scene); err != nil {
+			return err
+		}
+	}
+	beauty, err := parseBeauty(o.beauty)
 	if err != nil {
 		return err
 	}
@@ -123,8 +140,11 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	main = withBeauty(o.source, main, beauty)
 	var second capture.VideoSource
-	if layout == scene.LayoutPiP || layout == scene.LayoutSide {
+	// Under remote control every layout may be asked for: open the second
+	// picture whatever the first one is.
+	if layout == scene.LayoutPiP || layout == scene.LayoutSide || o.remoteControl != "" {
 		spec := o.second
 		if spec == "" {
 			spec = "test"
@@ -133,6 +153,7 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 			main.Close()
 			return err
 		}
+		second = withBeauty(spec, second, beauty)
 	}
 	eng.SetVideo(layout, main, second)
 	if src, err := app.OpenAudio(o.audio, nil); err != nil {
@@ -184,13 +205,30 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	if o.duration > 0 {
 		deadline = clk.After(o.duration)
 	}
+	runCtx := ctx
+	if o.remoteControl != "" {
+		var stopRun context.CancelFunc
+		runCtx, stopRun = context.WithCancel(ctx)
+		defer stopRun()
+		audioID := ""
+		if o.audio != "none" && o.audio != "" {
+			audioID = "main"
+		}
+		rc, err := startLiveRemote(o.remoteControl, eng, w, h, o.fps, layout, main, second, o.recordDir, audioID, stopRun, stderr)
+		if err != nil {
+			return err
+		}
+		// Deferred: it runs after the stream has stopped below, so clients
+		// hear that it stopped before their sockets close.
+		defer rc.close()
+	}
 	start := clk.Now()
 	tick := clk.NewTicker(time.Second)
 	defer tick.Stop()
 loop:
 	for {
 		select {
-		case <-ctx.Done():
+		case <-runCtx.Done():
 			break loop
 		case <-deadline:
 			break loop
