@@ -104,3 +104,7 @@ func (s *Studio) platformClient() *platform.Client {
 func IsLoopbackURL(u string) bool {
 	return strings.Contains(u, "://127.") || strings.Contains(u, "://localhost") || strings.Contains(u, "://[::1]")
 }
+
+func (p platformTarget) SetProducts(ctx context.Context, showID string, products []Product) ([]Product, error) {
+	return p.s.platformClient().SetProducts(ctx, showID, products)
+}

@@ -214,6 +214,7 @@ func (d *ProductDesk) Load(showID string) error {
 	d.prefetchLocked()
 	d.mu.Unlock()
 	d.cfg.Emit(ProductsChanged{})
+	d.publishCart(showID)
 	return nil
 }
 
@@ -418,6 +419,7 @@ func (d *ProductDesk) edit(id string, save func() (store.Product, error)) error 
 	if live {
 		d.pin(showID, p)
 	}
+	d.publishCart(showID)
 	return err
 }
 

@@ -469,6 +469,34 @@ func TestPinsReachRealPlatform(t *testing.T) {
 	if p := public(); p.Pinned != nil {
 		t.Fatalf("still pinned after take down: %+v", p.Pinned)
 	}
+
+	// The viewers' cart follows the list and every edit.
+	cartPrice := func(id string) int64 {
+		for _, c := range public().Products {
+			if c.ID == id {
+				return c.PriceCents
+			}
+		}
+		return -1
+	}
+	if p := public(); len(p.Products) != 3 {
+		t.Fatalf("cart %+v, want the show's 3 products", p.Products)
+	}
+	if got := cartPrice(ids["A"]); got != 880 {
+		t.Fatalf("cart price of A %d, want the edited 880", got)
+	}
+	d.UpdatePrice(ids["B"], 4200, 0)
+	d.Sync()
+	if got := cartPrice(ids["B"]); got != 4200 {
+		t.Fatalf("cart price of B %d after an edit off air, want 4200", got)
+	}
+	if err := d.SetShowProducts([]string{ids["B"]}); err != nil {
+		t.Fatal(err)
+	}
+	d.Sync()
+	if p := public(); len(p.Products) != 1 || p.Products[0].ID != ids["B"] {
+		t.Fatalf("cart after the list changed: %+v", p.Products)
+	}
 }
 
 // The assistant changes the show's list: the product on air that leaves it

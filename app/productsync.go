@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"sync"
 
 	"showcaster/app/store"
+	"showcaster/platform"
 )
 
 func (d *ProductDesk) pin(showID string, p store.Product) {
@@ -172,4 +174,41 @@ func (q *platformQueue) close() {
 	q.cond.Broadcast()
 	q.mu.Unlock()
 	<-q.done
+}
+
+// CartPublisher is a platform that holds the show's product list for the
+// viewers' cart (platform.Client is one).
+type CartPublisher interface {
+	SetProducts(ctx context.Context, showID string, products []Product) ([]Product, error)
+}
+
+// publishCart puts the show's list, as it is when the call runs, in the
+// viewers' cart; every change of the list or of a product asks again, and
+// the queue keeps only the newest pending one.
+func (d *ProductDesk) publishCart(showID string) {
+	if d.cfg.Platform == nil || showID == "" {
+		return
+	}
+	cp, ok := d.cfg.Platform.(CartPublisher)
+	if !ok {
+		return
+	}
+	d.plat.put("cart", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), d.cfg.PlatformTimeout)
+		defer cancel()
+		if d.ShowID() != showID {
+			return // another show was loaded meanwhile; its own call follows
+		}
+		list := d.Products()
+		out := make([]Product, 0, len(list))
+		for _, p := range list {
+			pp := p.Product
+			pp.ImageURL = d.publicImage(ctx, pp.ImageURL)
+			out = append(out, pp)
+		}
+		if _, err := cp.SetProducts(ctx, showID, out); err != nil && !errors.Is(err, platform.ErrWrongState) {
+			d.cfg.Emit(Notice{Err: fmt.Errorf("%w: the cart: %w", ErrProductPin, err),
+				Text: "The viewers' cart did not get the latest product list. Check the connection; the next change sends it again."})
+		}
+	})
 }
