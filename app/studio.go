@@ -161,8 +161,10 @@ func (s *Studio) Start(ctx context.Context) error {
 	}
 	s.desk = desk
 	if ch, err := NewChimer(ChimerConfig{Clock: s.clk, Logf: s.cfg.Logf}); err != nil {
+		// The raw chain (PulseAudio, ALSA…) is for the log; the host reads
+		// what it means and what to do.
 		s.cfg.Logf("chimes off: %v", err)
-		s.emit(Notice{Text: err.Error()})
+		s.emit(Notice{Err: Say(ErrNoSoundDevice, "There is no sound output, so chimes are off: plug in speakers or headphones and restart the studio.")})
 	} else {
 		s.chimer = ch
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
@@ -28,68 +29,11 @@ import (
 // SHOWCASTER_BIN names the binary (default ../bin/showcaster, `make build`);
 // SHOWCASTER_SCREENSHOT=file.png keeps a picture of the window at the end.
 func TestStudioWindow(t *testing.T) {
-	bin := os.Getenv("SHOWCASTER_BIN")
-	if bin == "" {
-		bin = filepath.Join("..", "bin", "showcaster")
-	}
-	bin, _ = filepath.Abs(bin)
-	need(t, bin, "build it with `make build`")
-	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
-		path, err := exec.LookPath(tool)
-		if err != nil {
-			path = tool
-		}
-		need(t, path, "`make deps` installs it")
-	}
+	bin := studioBinary(t)
 	b := newBrowser(t)
-	display := startXvfb(t)
-
-	home := t.TempDir()
-	for _, dir := range []string{".config", ".cache", ".local/share"} {
-		os.MkdirAll(filepath.Join(home, dir), 0o755)
-	}
-	log := &lineLog{}
 	started := time.Now()
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home,
-		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
-		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"), "LANGUAGE=zh_CN", "SHOWCASTER_TRACE_UI=1")
-	app.Stdout, app.Stderr = log, log
-	if err := app.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	var exitErr error
-	exited := make(chan struct{})
-	go func() { exitErr = app.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		select {
-		case <-exited:
-		default:
-			app.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("studio log:\n%s", log.String())
-		}
-	})
-	x := xdo{t: t, display: display}
-
-	// 1. A window titled Showcaster whose preview moves.
-	var win string
-	for deadline := time.Now().Add(20 * time.Second); win == ""; {
-		out, err := x.command("xdotool", "search", "--name", "^Showcaster$").Output()
-		if first := strings.TrimSpace(strings.Split(string(out), "\n")[0]); err == nil && isWindowID(first) {
-			win = first
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no window titled Showcaster within 20 s (xdotool search: %v %q)", err, out)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if name := strings.TrimSpace(x.run("getwindowname", win)); name != "Showcaster" {
-		t.Fatalf("the window is titled %q, want Showcaster", name)
-	}
+	st := launchStudio(t, bin, nil)
+	x, win, log := st.x, st.win, st.log
 	log.wait(t, "first preview frame", 20*time.Second)
 	t.Logf("first preview frame %s after the process started", time.Since(started).Round(time.Millisecond))
 	time.Sleep(time.Second) // the window settles its layout around the first frames
@@ -130,17 +74,142 @@ func TestStudioWindow(t *testing.T) {
 		}
 	}
 
-	// 4. Ctrl+Q: the window closes and the studio shuts down cleanly. The
-	// window may vanish before xdotool sends the key releases to it; that is
-	// the studio being quick, not a failure.
-	x.try("key", "--window", win, "ctrl+q")
+	// 4. Ctrl+Q: the window closes and the studio shuts down cleanly.
+	st.quit()
+}
+
+// TestStudioWindowRepairsSettings: a canvas saved by an older version or a
+// hand edit (2560x1440, beyond what the compositor takes) no longer stops
+// the studio from opening: the window opens, the preview moves, and the
+// status line says the canvas now is 1920x1080 and why.
+func TestStudioWindowRepairsSettings(t *testing.T) {
+	st := launchStudio(t, studioBinary(t), map[string]any{"video.width": 2560, "video.height": 1440})
+	line := st.log.wait(t, "notice: ", 20*time.Second)
+	if !strings.Contains(line, "2560x1440") || !strings.Contains(line, "1920x1080") {
+		t.Errorf("the notice reads %q; want it to name 2560x1440 and the 1920x1080 used instead", line)
+	}
+	st.log.wait(t, "first preview frame", 20*time.Second)
+	time.Sleep(time.Second) // the window settles its layout around the first frames
+	st.x.previewMoves(st.win, "with the repaired canvas")
+	if path := os.Getenv("SHOWCASTER_SCREENSHOT_REPAIRED"); path != "" {
+		os.WriteFile(path, st.x.capture(st.win), 0o644)
+	}
+	st.quit()
+	// The repaired value was stored: the next start meets no notice.
+	prefs, err := os.ReadFile(st.prefsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(prefs), `"video.width":1920`) {
+		t.Errorf("preferences after the repair: %s; want video.width 1920 stored", prefs)
+	}
+}
+
+// studioBinary is the studio to run: SHOWCASTER_BIN, or ../bin/showcaster.
+func studioBinary(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("SHOWCASTER_BIN")
+	if bin == "" {
+		bin = filepath.Join("..", "bin", "showcaster")
+	}
+	bin, _ = filepath.Abs(bin)
+	need(t, bin, "build it with `make build`")
+	return bin
+}
+
+// studioRun is bin/showcaster on a fresh profile in its own Xvfb, its window
+// found by title.
+type studioRun struct {
+	t         *testing.T
+	x         xdo
+	win       string
+	log       *lineLog
+	exited    chan struct{}
+	exitErr   error
+	prefsPath string
+}
+
+// launchStudio starts the studio with the given saved preferences (Fyne's
+// preferences file) and waits for its window titled Showcaster.
+func launchStudio(t *testing.T, bin string, prefs map[string]any) *studioRun {
+	t.Helper()
+	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+		path, err := exec.LookPath(tool)
+		if err != nil {
+			path = tool
+		}
+		need(t, path, "`make deps` installs it")
+	}
+	display := startXvfb(t)
+	home := t.TempDir()
+	for _, dir := range []string{".config", ".cache", ".local/share"} {
+		os.MkdirAll(filepath.Join(home, dir), 0o755)
+	}
+	r := &studioRun{t: t, log: &lineLog{}, exited: make(chan struct{}),
+		prefsPath: filepath.Join(home, ".config", "fyne", "com.showcaster.studio", "preferences.json")}
+	if prefs != nil {
+		data, _ := json.Marshal(prefs)
+		os.MkdirAll(filepath.Dir(r.prefsPath), 0o755)
+		if err := os.WriteFile(r.prefsPath, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	app := exec.Command(bin)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+home,
+		"XDG_CONFIG_HOME="+filepath.Join(home, ".config"), "XDG_CACHE_HOME="+filepath.Join(home, ".cache"),
+		"XDG_DATA_HOME="+filepath.Join(home, ".local", "share"), "LANGUAGE=zh_CN", "SHOWCASTER_TRACE_UI=1")
+	app.Stdout, app.Stderr = r.log, r.log
+	if err := app.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	go func() { r.exitErr = app.Wait(); close(r.exited) }()
+	t.Cleanup(func() {
+		select {
+		case <-r.exited:
+		default:
+			app.Process.Kill()
+			<-r.exited
+		}
+		if t.Failed() {
+			t.Logf("studio log:\n%s", r.log.String())
+		}
+	})
+	r.x = xdo{t: t, display: display}
+	for deadline := time.Now().Add(20 * time.Second); r.win == ""; {
+		out, err := r.x.command("xdotool", "search", "--name", "^Showcaster$").Output()
+		if first := strings.TrimSpace(strings.Split(string(out), "\n")[0]); err == nil && isWindowID(first) {
+			r.win = first
+			break
+		}
+		select {
+		case <-r.exited:
+			t.Fatalf("the studio exited before its window opened (%v)", r.exitErr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window titled Showcaster within 20 s (xdotool search: %v %q)", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if name := strings.TrimSpace(r.x.run("getwindowname", r.win)); name != "Showcaster" {
+		t.Fatalf("the window is titled %q, want Showcaster", name)
+	}
+	return r
+}
+
+// quit presses Ctrl+Q: the window closes and the studio shuts down cleanly.
+// The window may vanish before xdotool sends the key releases to it; that
+// is the studio being quick, not a failure.
+func (r *studioRun) quit() {
+	r.t.Helper()
+	r.x.try("key", "--window", r.win, "ctrl+q")
 	select {
-	case <-exited:
-		if exitErr != nil {
-			t.Fatalf("the studio exited with %v after Ctrl+Q", exitErr)
+	case <-r.exited:
+		if r.exitErr != nil {
+			r.t.Fatalf("the studio exited with %v after Ctrl+Q", r.exitErr)
 		}
 	case <-time.After(15 * time.Second):
-		t.Fatal("the studio did not exit within 15 s of Ctrl+Q")
+		r.t.Fatal("the studio did not exit within 15 s of Ctrl+Q")
 	}
 }
 

@@ -50,8 +50,12 @@ type studioWindow struct {
 	share    *sharePanel
 	comments *commentsPanel
 	status   *widget.Label
-	side     sideWindows
-	report   *reportView // the last report shown
+	// held is an earlier warning or error still fresh when a newer notice
+	// came; heldAt is when it was shown.
+	held   *widget.Label
+	heldAt time.Time
+	side   sideWindows
+	report *reportView // the last report shown
 	// lastImport is the summary of the last CSV import, as shown.
 	lastImport string
 
@@ -90,6 +94,9 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 
 	w.status = widget.NewLabel("")
 	w.status.Truncation = fyne.TextTruncateEllipsis
+	w.held = widget.NewLabel("")
+	w.held.Truncation = fyne.TextTruncateEllipsis
+	w.held.Hide()
 	w.preview = newPreviewPanel(w)
 	w.sources = newSourcesPanel(w)
 	w.show = newShowPanel(w)
@@ -100,7 +107,7 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	left := container.NewBorder(nil, container.NewVBox(w.sources.content(), w.share.content()), nil, nil, w.preview.content())
 	split := container.NewHSplit(left, w.comments.content())
 	split.Offset = 0.6
-	bottom := container.NewVBox(w.health.content(), w.status)
+	bottom := container.NewVBox(w.health.content(), w.held, w.status)
 	w.win.SetContent(container.NewBorder(w.show.content(), bottom, nil, nil, split))
 	w.win.SetMainMenu(w.mainMenu())
 	w.addShortcuts()
@@ -131,19 +138,42 @@ func (w *studioWindow) async(f func(context.Context) error, done func(error)) {
 }
 
 // notify puts an information line in the status bar.
-func (w *studioWindow) notify(text string) {
-	w.status.Importance = widget.MediumImportance
-	w.status.SetText(text)
-	w.lastNotice = w.clk.Now()
-}
+func (w *studioWindow) notify(text string) { w.setStatus(text, widget.MediumImportance) }
 
 // notifyWarning tells of something the user should know and act on; it
 // stays as long as an error.
 func (w *studioWindow) notifyWarning(text string) {
 	w.cfg.Logf("notice: %s", text)
-	w.status.Importance = widget.WarningImportance
+	w.setStatus(text, widget.WarningImportance)
+}
+
+// setStatus shows the newest notice. A warning or error still fresh is not
+// pushed out by the next notice: it moves to the line above until it fades.
+func (w *studioWindow) setStatus(text string, imp widget.Importance) {
+	now := w.clk.Now()
+	if text != "" && w.status.Text != "" && w.status.Text != text && urgent(w.status.Importance) &&
+		clock.Since(w.clk, w.lastNotice) < noticeKeep(w.status.Importance) {
+		w.held.Importance = w.status.Importance
+		w.held.SetText(w.status.Text)
+		w.held.Show()
+		w.heldAt = w.lastNotice
+	}
+	w.status.Importance = imp
 	w.status.SetText(text)
-	w.lastNotice = w.clk.Now()
+	w.lastNotice = now
+}
+
+func urgent(imp widget.Importance) bool {
+	return imp == widget.DangerImportance || imp == widget.WarningImportance
+}
+
+// noticeKeep is how long a notice stays: news fades soon so a stale one does
+// not read as news; warnings and errors stay longer.
+func noticeKeep(imp widget.Importance) time.Duration {
+	if urgent(imp) {
+		return 30 * time.Second
+	}
+	return 10 * time.Second
 }
 
 // fail tells the user what failed and why; the errors from app already say
@@ -156,9 +186,7 @@ func (w *studioWindow) fail(what string, err error) {
 		return
 	}
 	w.cfg.Logf("%s: %v", what, err)
-	w.status.Importance = widget.DangerImportance
-	w.status.SetText(fmt.Sprintf("%s: %s", what, errText(err)))
-	w.lastNotice = w.clk.Now()
+	w.setStatus(fmt.Sprintf("%s: %s", what, errText(err)), widget.DangerImportance)
 }
 
 // apply runs on the UI thread once per pump tick.
@@ -262,15 +290,13 @@ func (w *studioWindow) apply(b *batch) {
 	for _, f := range b.done {
 		f()
 	}
-	// Notices fade so a stale one does not read as news; errors stay longer.
-	if !w.lastNotice.IsZero() {
-		keep := 10 * time.Second
-		if w.status.Importance == widget.DangerImportance || w.status.Importance == widget.WarningImportance {
-			keep = 30 * time.Second
-		}
-		if clock.Since(w.clk, w.lastNotice) > keep {
-			w.status.SetText("")
-			w.lastNotice = time.Time{}
-		}
+	// Notices fade (noticeKeep).
+	if !w.lastNotice.IsZero() && clock.Since(w.clk, w.lastNotice) > noticeKeep(w.status.Importance) {
+		w.status.SetText("")
+		w.lastNotice = time.Time{}
+	}
+	if w.held.Visible() && clock.Since(w.clk, w.heldAt) > noticeKeep(w.held.Importance) {
+		w.held.SetText("")
+		w.held.Hide()
 	}
 }
