@@ -174,7 +174,9 @@ func findDest(ds []broadcast.DestStats, name string) (broadcast.DestStats, bool)
 type DestinationPreset = broadcast.Preset
 
 // DestinationPresets are the platforms the window offers to add.
-func DestinationPresets() []DestinationPreset { return append([]DestinationPreset(nil), broadcast.Presets...) }
+func DestinationPresets() []DestinationPreset {
+	return append([]DestinationPreset(nil), broadcast.Presets...)
+}
 
 // The destination errors the window says in the host's language.
 var (

@@ -224,6 +224,10 @@ func (s *Studio) countdownThenPublish(ctx context.Context, sh Show, formal bool)
 	if d := s.desk; d != nil {
 		d.Sync()
 	}
+	if formal {
+		// Go live starts every enabled destination too.
+		s.startDestinations(ctx)
+	}
 }
 
 // CancelCountdown stops a 3-2-1 countdown before anything goes out.
@@ -301,6 +305,7 @@ func (s *Studio) EndShow(ctx context.Context) error {
 	if eng != nil {
 		eng.StopPublishing()
 	}
+	s.stopDestinations()
 	c := s.platformClient()
 	var cur Show
 	var err error

@@ -75,6 +75,9 @@ type Studio struct {
 	refreshing, refreshAgain bool
 	// repaired are the stored settings Repair replaced at start-up.
 	repaired []SettingChange
+	// extra are the destinations beside the platform's own (RTMP, other
+	// WHIP servers), started by Go live and stopped by End.
+	extra studioDests
 }
 
 // showRefreshTimeout bounds one background read of the show's state.

@@ -22,6 +22,8 @@ type healthBar struct {
 	state  *widget.Label
 	detail *widget.Label
 	reason *widget.Label
+	// dests is one line on the other destinations while they are on air.
+	dests *widget.Label
 
 	health app.Health
 	last   app.Stats
@@ -41,7 +43,10 @@ func newHealthBar() *healthBar {
 		state:  widget.NewLabel(""),
 		detail: widget.NewLabel(""),
 		reason: widget.NewLabel(""),
+		dests:  widget.NewLabel(""),
 	}
+	h.dests.Truncation = fyne.TextTruncateEllipsis
+	h.dests.Hide()
 	h.state.TextStyle.Bold = true
 	h.reason.Truncation = fyne.TextTruncateEllipsis
 	h.update(app.Stats{State: app.StreamIdle})
@@ -51,7 +56,25 @@ func newHealthBar() *healthBar {
 func (h *healthBar) content() fyne.CanvasObject {
 	dot := container.NewGridWrap(fyne.NewSize(14, 14), h.dot)
 	line := container.NewBorder(nil, nil, container.NewHBox(container.NewCenter(dot), h.state, h.detail), nil, h.reason)
-	return container.NewStack(h.bg, line)
+	return container.NewVBox(container.NewStack(h.bg, line), h.dests)
+}
+
+// destinations shows how each destination besides the platform does.
+func (h *healthBar) destinations(u app.DestinationsUpdate) {
+	text, hl := destinationsLine(u)
+	if text == "" {
+		h.dests.Hide()
+		return
+	}
+	h.dests.Importance = widget.MediumImportance
+	switch hl {
+	case app.HealthBad:
+		h.dests.Importance = widget.DangerImportance
+	case app.HealthWarn:
+		h.dests.Importance = widget.WarningImportance
+	}
+	h.dests.SetText(text)
+	h.dests.Show()
 }
 
 func stateText(s app.StreamState) string {

@@ -52,6 +52,8 @@ func Main(args []string) int {
 		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
 		return 1
 	}
+	// The destinations (keys with them) live in the preferences beside the token.
+	_ = studio.SaveDestinations(loadDestinations(a.Preferences()))
 	tracef := func(string, ...any) {}
 	if *trace {
 		tracef = logf

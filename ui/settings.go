@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -34,6 +35,9 @@ const (
 	prefChimePrivate  = "sound.chime_private"
 	prefChimeVolume   = "sound.chime_volume"
 	prefMonitorMic    = "sound.monitor_mic"
+	// prefDestinations holds the destinations as JSON, keys included: kept
+	// like the platform token, never shown in clear.
+	prefDestinations = "destinations"
 )
 
 func loadSettings(p fyne.Preferences) app.Settings {
@@ -55,6 +59,20 @@ func loadSettings(p fyne.Preferences) app.Settings {
 		ChimeVolume:   p.FloatWithFallback(prefChimeVolume, d.ChimeVolume),
 		MonitorMic:    p.BoolWithFallback(prefMonitorMic, d.MonitorMic),
 	}
+}
+
+func saveDestinations(p fyne.Preferences, list []app.DestinationSpec) {
+	if b, err := json.Marshal(list); err == nil {
+		p.SetString(prefDestinations, string(b))
+	}
+}
+
+func loadDestinations(p fyne.Preferences) []app.DestinationSpec {
+	var list []app.DestinationSpec
+	if s := p.String(prefDestinations); s != "" {
+		_ = json.Unmarshal([]byte(s), &list)
+	}
+	return list
 }
 
 func saveSettings(p fyne.Preferences, st app.Settings) {

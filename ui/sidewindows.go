@@ -11,8 +11,9 @@ import (
 // sideWindows are the product window and the teleprompter: each built once,
 // on first use, and shown again on later calls (closing only hides them).
 type sideWindows struct {
-	products *productWindow
-	prompter *prompterWindow
+	products     *productWindow
+	prompter     *prompterWindow
+	destinations *destinationsWindow
 	// cueOnPreview: the prompter's text sits over the studio's preview.
 	cueOnPreview bool
 }

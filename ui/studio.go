@@ -50,6 +50,11 @@ type Studio interface {
 
 	// Products is the show's product desk (nil before a show is selected).
 	Products() *app.ProductDesk
+
+	// Destinations besides this platform, started by Go live.
+	DestinationList() []app.DestinationSpec
+	SaveDestinations([]app.DestinationSpec) error
+	TestDestination(ctx context.Context, s app.DestinationSpec) app.DestinationTest
 }
 
 var _ Studio = (*app.Studio)(nil)

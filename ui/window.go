@@ -239,6 +239,8 @@ func (w *studioWindow) apply(b *batch) {
 			}
 		case app.Reconnecting:
 			w.health.reconnecting(e)
+		case app.DestinationsUpdate:
+			w.health.destinations(e)
 		case app.Notice:
 			if e.Err != nil {
 				w.fail(lang.L("Notice"), e.Err)
