@@ -24,7 +24,7 @@ func newEventQueue() *eventQueue {
 
 func coalesces(ev Event) bool {
 	switch ev.(type) {
-	case Stats, Counters, AudioLevel:
+	case Stats, Counters, AudioLevel, ToolkitChanged:
 		return true
 	}
 	return false

@@ -58,6 +58,7 @@ func (s *Studio) startEvents(showID string) {
 	s.sub, s.subCancel = sub, cancel
 	s.mu.Unlock()
 	go s.pumpEvents(ctx, showID, sub)
+	go s.flushFeed(ctx)
 }
 
 // pumpEvents turns the platform's event stream into studio events.
@@ -116,6 +117,8 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 		// The event names the new state only; the show's other fields come
 		// from the platform off this path, so comments never wait on it.
 		s.refreshShow(showID)
+	default:
+		s.toolkitEvent(ev)
 	}
 }
 

@@ -63,6 +63,8 @@ type Studio struct {
 	counters   Counters
 	// privateThreads are the viewers the studio has answered privately.
 	privateThreads map[string]bool
+	// feed merges gifts, follows and welcomes for the comment panel.
+	feed SocialFeed
 	mainKind       SourceKind
 	mainID         string
 	layout         Layout
