@@ -194,3 +194,15 @@ var (
 	ErrWHIPRefused     = publish.ErrUnauthorized
 	ErrWHIPForbidden   = publish.ErrForbidden
 )
+
+// SplitRTMPAddress splits a pasted push URL that carries its key (the last
+// path segment and query, or the fragment) into the server and the key, so
+// the window can move the key into its hidden field at once. ok is false
+// when raw is not such a URL.
+func SplitRTMPAddress(raw string) (server, key string, ok bool) {
+	t, err := publish.ParseRTMPTarget(raw, "")
+	if err != nil {
+		return "", "", false
+	}
+	return t.String(), t.Key, true
+}

@@ -172,11 +172,33 @@ func (d *destinationsWindow) edit(i int, s app.DestinationSpec) {
 	name := widget.NewEntry()
 	name.SetText(s.Name)
 	addr := widget.NewEntry()
+	if s.Kind == app.DestRTMP && s.Secret == "" {
+		// A key that came inside the URL is shown only in the hidden field.
+		if server, k, ok := app.SplitRTMPAddress(s.URL); ok {
+			s.URL, s.Secret = server, k
+		}
+	}
 	addr.SetText(s.URL)
 	addr.SetPlaceHolder(lang.L("push address (推流地址), or the whole push URL with its key"))
 	key := widget.NewPasswordEntry()
 	key.SetText(s.Secret)
 	key.SetPlaceHolder(lang.L("stream key (推流码) or token; empty if it is in the address"))
+	if s.Kind == app.DestRTMP {
+		// A pasted push URL with its key: the key moves to the hidden field.
+		prev := addr.Text
+		addr.OnChanged = func(v string) {
+			pasted := len(v)-len(prev) > 1 // typed by hand, the key would move at its first letter
+			prev = v
+			if key.Text != "" || !pasted {
+				return
+			}
+			if server, k, ok := app.SplitRTMPAddress(v); ok {
+				key.SetText(k)
+				prev = server
+				addr.SetText(server)
+			}
+		}
+	}
 	kbps := widget.NewEntry()
 	if s.MaxKbps > 0 {
 		kbps.SetText(strconv.Itoa(s.MaxKbps))

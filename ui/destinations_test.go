@@ -81,12 +81,15 @@ func TestDestinationsWindowAddEditRemoveTest(t *testing.T) {
 		t.Fatal("the key field shows the key")
 	}
 	expired := fmt.Sprintf("rtmp://push-rtmp-l6.douyincdn.com/third/stream-123?expire=%d&sign=5ecret5ign", time.Now().Add(-time.Hour).Unix())
-	test.Type(d.form.addr, expired)
+	d.form.addr.SetText(expired) // pasted
+	if d.form.addr.Text != "rtmp://push-rtmp-l6.douyincdn.com/third" || !strings.HasPrefix(d.form.key.Text, "stream-123?expire=") {
+		t.Fatalf("the pasted key stayed in the address field: %q / %q", d.form.addr.Text, d.form.key.Text)
+	}
 	test.Tap(d.form.save)
 	if !strings.Contains(d.form.msg.Text, "expired") || len(fs.DestinationList()) != 0 {
 		t.Fatalf("an expired key was saved (message %q)", d.form.msg.Text)
 	}
-	d.form.addr.SetText(strings.Replace(expired, fmt.Sprint(time.Now().Add(-time.Hour).Unix()), fmt.Sprint(time.Now().Add(24*time.Hour).Unix()), 1))
+	d.form.key.SetText(strings.Replace(d.form.key.Text, fmt.Sprint(time.Now().Add(-time.Hour).Unix()), fmt.Sprint(time.Now().Add(24*time.Hour).Unix()), 1))
 	test.Tap(d.form.save)
 	list := fs.DestinationList()
 	if len(list) != 1 || list[0].Kind != app.DestRTMP || !list[0].Enabled || list[0].MaxKbps != 6000 || len(saved) != 1 {
@@ -100,8 +103,8 @@ func TestDestinationsWindowAddEditRemoveTest(t *testing.T) {
 	// A custom RTMP server with a key the server refuses: Test says so.
 	d.add.SetSelected(d.add.Options[0])
 	test.Type(d.form.name, "Backup")
-	test.Type(d.form.addr, "rtmp://127.0.0.1/refuse")
 	test.Type(d.form.key, "k-123456789")
+	test.Type(d.form.addr, "rtmp://127.0.0.1/refuse")
 	test.Tap(d.form.save)
 	if n := len(fs.DestinationList()); n != 2 {
 		t.Fatalf("%d destinations", n)
