@@ -80,7 +80,13 @@ type Engine struct {
 	audio   map[string]capture.AudioSource
 	layout  scene.Layout
 	tap     func(capture.AudioChunk) // the microphone monitor, when on
-	started time.Time
+	// origin is the program clock's zero, fixed at Start: video frames and
+	// audio packets are both stamped from it, so a recording or a stream
+	// attached at any moment has its sound in step with its picture.
+	origin time.Time
+	// audioTime puts the Opus encoder's packets on the program clock; it is
+	// used by encodeAudio only.
+	audioTime encode.AudioTimeline
 	// publishing counts toward Stats.Reconnects across the WHIP sessions of one Publish.
 	reconnects int
 
@@ -207,11 +213,12 @@ func (e *Engine) Start(ctx context.Context) {
 	ctx, cancel := context.WithCancel(ctx)
 	e.mu.Lock()
 	e.cancel = cancel
-	e.started = e.cfg.Clock.Now()
+	origin := e.cfg.Clock.Now()
+	e.origin = origin
 	e.mu.Unlock()
 	sink := e.scene.AddSink("encoder", 2)
 	e.wg.Add(5)
-	go func() { defer e.wg.Done(); e.scene.Run(ctx) }()
+	go func() { defer e.wg.Done(); e.scene.RunFrom(ctx, origin) }()
 	go func() { defer e.wg.Done(); e.mixer.Run(ctx) }()
 	go func() { defer e.wg.Done(); e.encodeVideo(sink) }()
 	go func() { defer e.wg.Done(); e.encodeAudio(ctx) }()
@@ -244,6 +251,9 @@ func (e *Engine) encodeVideo(sink *scene.Sink) {
 }
 
 func (e *Engine) encodeAudio(ctx context.Context) {
+	e.mu.Lock()
+	origin := e.origin
+	e.mu.Unlock()
 	levelEvery := 5 // chunks of 20 ms: the meter moves at 10 Hz
 	n := 0
 	for {
@@ -271,6 +281,10 @@ func (e *Engine) encodeAudio(ctx context.Context) {
 			e.cfg.Logf("audio encoder: %v", err)
 			continue
 		}
+		// The encoder counts only the samples it was given, and it is fed
+		// only while an output is attached; the picture's PTS count from
+		// the engine's start. Put the sound on the picture's clock.
+		e.audioTime.Place(origin, pkts)
 		for _, p := range pkts {
 			for _, o := range outs {
 				o.WriteAudio(p)

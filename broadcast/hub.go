@@ -82,10 +82,10 @@ type Hub struct {
 	// videoOrigin is the scene-clock time of video PTS 0 (Frame.Time -
 	// Frame.PTS of the first frame encoded), in UnixNano; 0 until then.
 	videoOrigin atomic.Int64
-	// audioShift, per codec, puts audio packets on the video timeline:
+	// audioTime, per codec, puts audio packets on the video timeline:
 	// an audio encoder counts its samples from its own start, which is not
 	// when the scene began. Guarded by audioMu.
-	audioShift map[encode.AudioCodec]time.Duration
+	audioTime map[encode.AudioCodec]*encode.AudioTimeline
 }
 
 type dest struct {
@@ -111,7 +111,7 @@ func New(cfg Config) *Hub {
 		cfg.Logf = func(string, ...any) {}
 	}
 	return &Hub{cfg: cfg, encoders: map[int]*videoEncoder{}, audio: map[encode.AudioCodec]encode.AudioEncoder{},
-		audioShift: map[encode.AudioCodec]time.Duration{}}
+		audioTime: map[encode.AudioCodec]*encode.AudioTimeline{}}
 }
 
 func (h *Hub) effectiveKbps(d Dest) int {
@@ -322,32 +322,19 @@ func (h *Hub) WriteAudio(chunk capture.AudioChunk) {
 	}
 }
 
-// maxAudioDrift is how far audio may wander from the video timeline (the
-// sound card's clock against the scene's) before it is put back.
-const maxAudioDrift = 200 * time.Millisecond
-
-// alignAudio moves packets onto the video timeline: a packet's PTS becomes
-// the time of its first sample since video PTS 0. The shift is taken once
-// from the capture times and kept, so PTS stay sample-exact; it is taken
-// again only if the two clocks drift apart.
+// alignAudio moves packets onto the video timeline (encode.AudioTimeline),
+// once the first frame has fixed where video PTS 0 is.
 func (h *Hub) alignAudio(c encode.AudioCodec, pkts []encode.Packet) {
 	origin := h.videoOrigin.Load()
 	if origin == 0 {
 		return
 	}
-	for i := range pkts {
-		p := &pkts[i]
-		if p.CaptureTime.IsZero() {
-			continue
-		}
-		want := p.CaptureTime.Sub(time.Unix(0, origin))
-		shift, ok := h.audioShift[c]
-		if d := want - (p.PTS + shift); !ok || d > maxAudioDrift || d < -maxAudioDrift {
-			shift = want - p.PTS
-			h.audioShift[c] = shift
-		}
-		p.PTS += shift
+	tl := h.audioTime[c]
+	if tl == nil {
+		tl = &encode.AudioTimeline{}
+		h.audioTime[c] = tl
 	}
+	tl.Place(time.Unix(0, origin), pkts)
 }
 
 // DestStats is one destination's report.

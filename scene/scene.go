@@ -284,6 +284,13 @@ func (s *Scene) removeSinkLocked(k *Sink) {
 // channel and returns nil. The clock never waits for a source: an item whose
 // source has nothing new shows its last frame again.
 func (s *Scene) Run(ctx context.Context) error {
+	return s.RunFrom(ctx, s.cfg.Clock.Now())
+}
+
+// RunFrom is Run with the program's origin given: frames are stamped with
+// PTS counted from start, so sound stamped from the same moment on the same
+// clock lines up with them. start is normally the clock's now.
+func (s *Scene) RunFrom(ctx context.Context, start time.Time) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -297,10 +304,9 @@ func (s *Scene) Run(ctx context.Context) error {
 	s.mu.Unlock()
 
 	clk := s.cfg.Clock
-	start := clk.Now()
 	t := clk.NewTicker(s.cfg.Period())
 	defer t.Stop()
-	s.tick(start, 0)
+	s.tick(clk.Now(), clk.Now().Sub(start))
 	for {
 		select {
 		case <-ctx.Done():
