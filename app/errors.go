@@ -62,3 +62,11 @@ func (m *Message) Unwrap() error { return m.Err }
 func Say(sentinel error, key string, args ...any) *Message {
 	return &Message{Key: key, Args: args, Err: sentinel}
 }
+
+// Errors of co-hosting (连麦).
+var (
+	// ErrNoGuest: no guest with that id in this show.
+	ErrNoGuest = errors.New("no such guest in this show: pick one from the guest list")
+	// ErrCoHostClosed: co-hosting was stopped (the broadcast ended).
+	ErrCoHostClosed = errors.New("co-hosting has stopped: go live again to invite guests")
+)

@@ -72,11 +72,8 @@ func TestGuestToProgramLatency(t *testing.T) {
 	st := p.studio(t)
 	show := st.createApprovedShow("连麦延迟 · guest latency")
 	st.goLive(show.ID)
-	ctx, cancel := st.ctx()
-	defer cancel()
-	g, err := st.c.InviteGuest(ctx, show.ID, "时间码")
-	st.check("invite", err)
-	cs := startCohostStudio(t, p, show.ID, g.ID, g.Name, scene.GuestFull)
+	cs := startCohostStudio(t, p, st, show.ID, "时间码", scene.GuestFull, true)
+	g := cs.g
 	sink := cs.eng.Scene().AddSink("guest-latency", 4)
 	defer sink.Close()
 
@@ -107,9 +104,9 @@ func TestGuestToProgramLatency(t *testing.T) {
 	// Settle: the guest's sender ramps its bitrate and size up.
 	waitFor(t, "time-coded guest frames in the program", func() bool { l, _ := read(500 * time.Millisecond); return len(l) > 5 })
 	read(*latencySettle)
-	s0, cpu0, t0 := cs.rx.Stats(), cpuTime(), time.Now()
+	s0, cpu0, t0 := cs.rx(), cpuTime(), time.Now()
 	lat, misses := read(*latencyWindow)
-	s1, cpu1, el := cs.rx.Stats(), cpuTime(), time.Since(t0)
+	s1, cpu1, el := cs.rx(), cpuTime(), time.Since(t0)
 	if len(lat) < 10 {
 		t.Fatalf("only %d time-code readings (%d frames without) in %v", len(lat), misses, el)
 	}

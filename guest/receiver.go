@@ -76,7 +76,8 @@ type Stats struct {
 	Frames        int64         // pictures decoded
 	DecodeTime    time.Duration // summed over Frames
 	AudioChunks   int64
-	Width, Height int // the guest's last picture
+	AudioPeak     float64 // the loudest sample of the last second, 0…1
+	Width, Height int     // the guest's last picture
 }
 
 // Receiver receives one guest until Close.
@@ -96,6 +97,8 @@ type Receiver struct {
 	frames    atomic.Int64
 	decodeNs  atomic.Int64
 	chunks    atomic.Int64
+	peak      atomic.Int64 // of the current second, and the previous one's
+	lastPeak  atomic.Int64
 	size      atomic.Uint64
 }
 
@@ -145,7 +148,8 @@ func (r *Receiver) Connected() bool {
 func (r *Receiver) Stats() Stats {
 	sz := r.size.Load()
 	return Stats{Connected: r.Connected(), Connects: r.connects.Load(), Frames: r.frames.Load(),
-		DecodeTime: time.Duration(r.decodeNs.Load()), AudioChunks: r.chunks.Load(), Width: int(sz >> 32), Height: int(sz & 0xffffffff)}
+		DecodeTime: time.Duration(r.decodeNs.Load()), AudioChunks: r.chunks.Load(),
+		AudioPeak: float64(max(r.peak.Load(), r.lastPeak.Load())) / 32768, Width: int(sz >> 32), Height: int(sz & 0xffffffff)}
 }
 
 // Close stops receiving; the sources then end with ErrClosed.
@@ -243,6 +247,11 @@ func (r *Receiver) session() error {
 }
 
 func (r *Receiver) offer(pc *webrtc.PeerConnection) (string, error) {
+	return signal(r.ctx, r.cfg.HTTP, pc, r.cfg.WHEPURL, r.cfg.Token)
+}
+
+// signal does one WHIP/WHEP exchange: the complete offer, 201 with the answer; it returns the session's URL.
+func signal(ctx context.Context, hc *http.Client, pc *webrtc.PeerConnection, endpoint, token string) (string, error) {
 	offer, err := pc.CreateOffer(nil)
 	if err != nil {
 		return "", err
@@ -253,18 +262,18 @@ func (r *Receiver) offer(pc *webrtc.PeerConnection) (string, error) {
 	}
 	select {
 	case <-gathered:
-	case <-r.ctx.Done():
-		return "", r.ctx.Err()
+	case <-ctx.Done():
+		return "", ctx.Err()
 	}
-	ctx, cancel := context.WithTimeout(r.ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.cfg.WHEPURL, bytes.NewBufferString(pc.LocalDescription().SDP))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewBufferString(pc.LocalDescription().SDP))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/sdp")
-	req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
-	res, err := r.cfg.HTTP.Do(req)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := hc.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("reach the platform for the guest: %w", err)
 	}
@@ -273,7 +282,7 @@ func (r *Receiver) offer(pc *webrtc.PeerConnection) (string, error) {
 	if res.StatusCode != http.StatusCreated {
 		return "", fmt.Errorf("%w (%d: %s)", ErrRefused, res.StatusCode, bytes.TrimSpace(body))
 	}
-	base, _ := url.Parse(r.cfg.WHEPURL)
+	base, _ := url.Parse(endpoint)
 	loc, err := base.Parse(res.Header.Get("Location"))
 	if err != nil {
 		return "", err
@@ -284,13 +293,16 @@ func (r *Receiver) offer(pc *webrtc.PeerConnection) (string, error) {
 	return loc.String(), nil
 }
 
-func (r *Receiver) release(resource string) {
+func (r *Receiver) release(resource string) { release(r.cfg.HTTP, resource, r.cfg.Token) }
+
+// release ends a WHIP/WHEP session.
+func release(hc *http.Client, resource, token string) {
 	req, err := http.NewRequest(http.MethodDelete, resource, nil)
 	if err != nil {
 		return
 	}
-	req.Header.Set("Authorization", "Bearer "+r.cfg.Token)
-	if res, err := r.cfg.HTTP.Do(req); err == nil {
+	req.Header.Set("Authorization", "Bearer "+token)
+	if res, err := hc.Do(req); err == nil {
 		res.Body.Close()
 	}
 }
@@ -375,7 +387,15 @@ func (r *Receiver) readAudio(t *webrtc.TrackRemote) {
 		if err != nil || n == 0 {
 			continue
 		}
-		r.chunks.Add(1)
+		var pk int64
+		for _, v := range pcm[:2*n] {
+			pk = max(pk, int64(v), -int64(v))
+		}
+		if r.chunks.Add(1)%50 == 0 {
+			r.lastPeak.Store(r.peak.Swap(pk))
+		} else if pk > r.peak.Load() {
+			r.peak.Store(pk)
+		}
 		r.audio.offer(capture.AudioChunk{Samples: append([]int16(nil), pcm[:2*n]...), Channels: 2, Time: r.clk.Now()})
 	}
 }
