@@ -25,3 +25,13 @@ func AnchorLines(st platform.Anchor) [][2]string {
 	}
 	return lines
 }
+
+// CountsAsSession says whether a show's report counts toward the anchor level:
+// more than 15 minutes on air, to the second (a platform that does not report
+// seconds is judged by its whole minutes).
+func CountsAsSession(r Report) bool {
+	if r.OnAirS > 0 {
+		return r.OnAirS > 15*60
+	}
+	return r.EffectiveMin > 15
+}

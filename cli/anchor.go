@@ -42,4 +42,3 @@ func runAnchor(args []string, stdout, stderr io.Writer) int {
 	tw.Flush()
 	return 0
 }
-

@@ -101,6 +101,8 @@ func runShows(args []string, stdout, stderr io.Writer) int {
 	case "report":
 		id := fs.String("show", "", "show id")
 		asJSON := fs.Bool("json", false, "print JSON (with the per-minute series)")
+		pngOut := fs.String("png", "", "also draw the report's charts into this PNG file")
+		csvOut := fs.String("csv", "", "also write the totals, the per-minute series and the orders by product to this CSV file")
 		if err := fs.Parse(rest); err != nil {
 			return 2
 		}
@@ -113,6 +115,9 @@ func runShows(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "showcaster shows report: %v\n", err)
 			return 1
+		}
+		if code := writeReportFiles(ctx, c, r, *pngOut, *csvOut, stderr); code != 0 {
+			return code
 		}
 		if *asJSON {
 			return printJSON(stdout, stderr, r)

@@ -194,15 +194,33 @@ type Report struct {
 	// The selling toolkit: gifts sent (sum of counts), follows made during
 	// the show, viewers who shared it, coupons claimed and used in orders,
 	// lotteries drawn, red-envelope cents grabbed.
-	Gifts            int64         `json:"gifts"`
-	Follows          int64         `json:"follows"`
-	Shares           int64         `json:"shares"`
-	CouponsClaimed   int64         `json:"coupons_claimed"`
-	CouponsUsed      int64         `json:"coupons_used"`
-	Lotteries        int64         `json:"lotteries"`
-	FlashOrders      int64         `json:"flash_orders"`
-	RedEnvelopeCents int64         `json:"red_envelope_cents"`
-	Series           []ReportPoint `json:"series,omitempty"`
+	Gifts            int64 `json:"gifts"`
+	Follows          int64 `json:"follows"`
+	Shares           int64 `json:"shares"`
+	CouponsClaimed   int64 `json:"coupons_claimed"`
+	CouponsUsed      int64 `json:"coupons_used"`
+	Lotteries        int64 `json:"lotteries"`
+	FlashOrders      int64 `json:"flash_orders"`
+	RedEnvelopeCents int64 `json:"red_envelope_cents"`
+	// Between shows: the exact seconds a publisher was on air during the
+	// formal broadcast, bookings and the booked viewers who came to watch,
+	// and the orders of each product, most revenue first.
+	OnAirS        int64          `json:"on_air_s"`
+	Bookings      int64          `json:"bookings"`
+	BookedViewers int64          `json:"booked_viewers"`
+	ByProduct     []ProductSales `json:"by_product,omitempty"`
+	// ReplayURL plays the replay once the show has ended and it is written.
+	ReplayURL string        `json:"replay_url,omitempty"`
+	Series    []ReportPoint `json:"series,omitempty"`
+}
+
+// ProductSales is one product's orders in a report.
+type ProductSales struct {
+	ProductID    string `json:"product_id"`
+	Title        string `json:"title"`
+	Orders       int64  `json:"orders"`
+	Qty          int64  `json:"qty"`
+	RevenueCents int64  `json:"revenue_cents"`
 }
 
 // ReportPoint is one minute of the report's time series.
@@ -212,6 +230,8 @@ type ReportPoint struct {
 	Comments int64     `json:"comments"`
 	Likes    int64     `json:"likes"`
 	Orders   int64     `json:"orders"`
+	// RevenueCents is what this minute's orders paid.
+	RevenueCents int64 `json:"revenue_cents"`
 }
 
 // Public states: what the audience sees of a show (GET /api/shows/{id}/public).

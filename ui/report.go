@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"net/url"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -37,6 +38,7 @@ func (w *studioWindow) openReport() {
 // reportView lays out a report; kept on the window so tests can read it.
 type reportView struct {
 	values  map[string]*widget.Label
+	chart   *canvas.Image // the report's charts, drawn by app.ReportPNG; nil if they could not be drawn
 	content fyne.CanvasObject
 }
 
@@ -58,13 +60,31 @@ func newReportView(r app.Report) *reportView {
 	add("buyers", lang.L("Buyers"), fmt.Sprint(r.Buyers))
 	add("revenue", lang.L("Revenue"), fmt.Sprintf("¥%d.%02d", r.RevenueCents/100, r.RevenueCents%100))
 	add("minutes", lang.L("Effective minutes"), fmt.Sprint(r.EffectiveMin))
+	add("bookings", lang.L("Bookings → came"), fmt.Sprintf("%d → %d", r.Bookings, r.BookedViewers))
 	note := widget.NewLabel(lang.L("Counts as a session: more than 15 minutes on air."))
-	if r.EffectiveMin <= 15 {
+	if !app.CountsAsSession(r) {
 		note.SetText(lang.L("Does not count as a session: a session needs more than 15 minutes on air."))
 		note.Importance = widget.WarningImportance
 	}
 	note.Wrapping = fyne.TextWrapWord
-	v.content = container.NewVBox(form, note, widget.NewLabel(lang.L("Online viewers, minute by minute")), onlineBars(r.Series))
+	var pictures fyne.CanvasObject
+	if img, err := app.ReportPNG(r, r.ShowID); err == nil {
+		v.chart = canvas.NewImageFromResource(fyne.NewStaticResource("report-"+r.ShowID+".png", img))
+		v.chart.FillMode = canvas.ImageFillContain
+		v.chart.SetMinSize(fyne.NewSize(app.ReportChartWidth/2, app.ReportChartHeight/2))
+		pictures = v.chart
+	} else {
+		pictures = container.NewVBox(widget.NewLabel(lang.L("Online viewers, minute by minute")), onlineBars(r.Series))
+	}
+	body := container.NewVBox(form, note)
+	if r.ReplayURL != "" {
+		if u, err := url.Parse(r.ReplayURL); err == nil {
+			body.Add(container.NewHBox(widget.NewLabel(lang.L("Replay")), widget.NewHyperlink(r.ReplayURL, u)))
+		}
+	}
+	scroll := container.NewVScroll(container.NewVBox(body, pictures))
+	scroll.SetMinSize(fyne.NewSize(app.ReportChartWidth/2+20, 600))
+	v.content = scroll
 	return v
 }
 

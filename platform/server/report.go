@@ -18,6 +18,9 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.reportBetween(r.Context(), sh, &rep, s.baseURL(r)); err != nil {
+		return err
+	}
 	writeJSON(w, http.StatusOK, rep)
 	return nil
 }
