@@ -42,6 +42,8 @@ type liveOptions struct {
 	scene                 string
 	recordDir             string
 	beauty                string
+	guests                guestNames
+	guestLayout           string
 	// clk paces the run and its stats lines; nil is the wall clock.
 	clk clock.Clock
 }
@@ -71,6 +73,8 @@ func runLive(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.remoteControl, "remote-control", "", "serve obs-websocket v5 remote control on this address (e.g. 127.0.0.1:4455); password from $"+RemotePasswordEnv)
 	fs.StringVar(&o.scene, "scene", "", "start on this scene: full, pip or side (or 全屏, 画中画, 并排); overrides --layout")
 	fs.StringVar(&o.recordDir, "record-dir", ".", "where recordings started by remote control are written")
+	fs.Var(&o.guests, "invite-guest", "invite a co-host (连麦) by name (repeatable, up to 3; with --platform): prints {\"guest\":{\"id\",\"name\",\"url\"}} and puts them into the program")
+	fs.StringVar(&o.guestLayout, "guest-layout", "side", "with --invite-guest: side (host | guest), pip, guest (full) or grid")
 	fs.StringVar(&o.beauty, "beauty", "", "beauty on a camera: smoothing,brightening,light, each 0..100 (e.g. 60,40,30)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -155,11 +159,16 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 		}
 		second = withBeauty(spec, second, beauty)
 	}
+	if len(o.guests) > 0 && o.platformURL == "" {
+		return fmt.Errorf("%w: --invite-guest needs --platform URL --show ID", ErrBadFlag)
+	}
 	eng.SetVideo(layout, main, second)
-	if src, err := app.OpenAudio(o.audio, nil); err != nil {
+	hostAudio, err := app.OpenAudio(o.audio, nil)
+	if err != nil {
 		return err
-	} else if src != nil {
-		if err := eng.SetAudio("main", src); err != nil {
+	}
+	if hostAudio != nil && len(o.guests) == 0 {
+		if err := eng.SetAudio("main", hostAudio); err != nil {
 			return err
 		}
 	}
@@ -199,6 +208,13 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, app.RedactURL(whipURL))
+	if len(o.guests) > 0 {
+		co, err := startGuests(ctx, o, eng, client, main, hostAudio, out)
+		if err != nil {
+			return err
+		}
+		defer co.Close()
+	}
 
 	clk := clock.OrReal(o.clk)
 	var deadline <-chan time.Time
