@@ -28,6 +28,7 @@ type (
 	RedEnvelope = platform.RedEnvelope
 	NewEnvelope = platform.NewRedEnvelope
 	Gift        = platform.Gift
+	Viewer      = platform.Viewer
 )
 
 // ToolkitPlatform is the part of the platform client the toolkit uses.
@@ -173,7 +174,7 @@ func (t *Toolkit) State(ctx context.Context) ([]ToolState, error) {
 type FeedLine struct {
 	Kind string // "gift", "welcome", "follow"
 	// Viewers named by the line (for thanking by name); Text is what the panel shows.
-	Viewers []platform.Viewer
+	Viewers []Viewer
 	Text    string
 }
 

@@ -18,8 +18,9 @@ import (
 // commentsPanel is the live comment list with the reply and moderation
 // actions for the selected comment, and the room's counters above it.
 type commentsPanel struct {
-	w   *studioWindow
-	log *commentLog
+	w      *studioWindow
+	log    *commentLog
+	social *socialStrip
 
 	list     *widget.List
 	follow   *widget.Check
@@ -48,6 +49,7 @@ type commentsPanel struct {
 func newCommentsPanel(w *studioWindow) *commentsPanel {
 	p := &commentsPanel{w: w, log: newCommentLog(maxComments, w.clk),
 		sending: map[string]int{}, early: map[string]int{}, echoes: map[string]int{}}
+	p.social = newSocialStrip(w)
 	p.online = widget.NewLabel("")
 	p.likes = widget.NewLabel("")
 	p.orders = widget.NewLabel("")
@@ -87,6 +89,7 @@ func (p *commentsPanel) content() fyne.CanvasObject {
 	counters := container.NewHBox(p.online, p.likes, p.orders)
 	top := container.NewBorder(nil, nil, nil, p.follow, counters)
 	actions := container.NewVBox(
+		p.social.box,
 		p.selected,
 		container.NewBorder(nil, nil, nil, container.NewHBox(p.replyPublic, p.replyPrivate), p.entry),
 		container.NewGridWithColumns(4, p.onAir, p.offAir, p.mute, p.block),

@@ -51,6 +51,10 @@ type productWindow struct {
 
 	status  *widget.Label
 	chooser *chooser // the last "Choose products" dialog
+	// main is the products tab; tools the Tools tab beside it, once added.
+	main  fyne.CanvasObject
+	tools *toolsTab
+	tabs  *container.AppTabs
 	// updating is set while rows are filled from the desk, so the sold-out
 	// checks do not echo the desk's own state back to it.
 	updating bool
@@ -141,7 +145,8 @@ func newProductWindow(a fyne.App, desk *app.ProductDesk) *productWindow {
 
 	split := container.NewHSplit(container.NewVScroll(w.list), container.NewPadded(editor))
 	split.Offset = 0.68
-	w.win.SetContent(container.NewBorder(top, container.NewVBox(widget.NewSeparator(), bulletinBar, w.status), nil, nil, split))
+	w.main = container.NewBorder(top, container.NewVBox(widget.NewSeparator(), bulletinBar, w.status), nil, nil, split)
+	w.win.SetContent(w.main)
 	w.win.Resize(fyne.NewSize(980, 720))
 	w.reload()
 	return w
@@ -153,6 +158,13 @@ func (w *productWindow) apply(ev app.Event) {
 	switch e := ev.(type) {
 	case app.ProductsChanged:
 		w.reload()
+		if w.tools != nil {
+			w.tools.reloadProducts()
+		}
+	case app.ToolkitChanged:
+		if w.tools != nil {
+			w.tools.changed()
+		}
 	case app.ProductOnAir, app.BulletinChanged:
 		w.refresh()
 	case app.Notice:

@@ -41,6 +41,12 @@ func (w *studioWindow) openProducts() {
 	}
 	if w.side.products == nil {
 		w.side.products = newProductWindow(w.app, desk)
+		w.side.products.addTools(newToolsTab(func() toolkitAPI {
+			if tk := w.studio.Toolkit(); tk != nil {
+				return tk
+			}
+			return nil
+		}, desk))
 		w.side.products.win.SetCloseIntercept(func() { w.side.products.win.Hide() })
 		w.side.products.win.Resize(fyne.NewSize(720, 640))
 	}

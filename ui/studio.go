@@ -51,6 +51,14 @@ type Studio interface {
 	// Products is the show's product desk (nil before a show is selected).
 	Products() *app.ProductDesk
 
+	// Toolkit is the selected show's selling toolkit (nil before a show is selected).
+	Toolkit() *app.Toolkit
+	// Thank answers a gift, follow or welcome line with a public reply by name.
+	Thank(ctx context.Context, l app.FeedLine) error
+	// GreetOnProgram puts a welcome or thank-you line on the program.
+	GreetOnProgram(l app.FeedLine) error
+	GreetOffProgram()
+
 	// Destinations besides this platform, started by Go live.
 	DestinationList() []app.DestinationSpec
 	SaveDestinations([]app.DestinationSpec) error

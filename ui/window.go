@@ -248,8 +248,10 @@ func (w *studioWindow) apply(b *batch) {
 				w.notify(e.Text)
 			}
 			w.applySide(e)
-		case app.OrderReceived, app.ProductOnAir, app.ProductsChanged, app.BulletinChanged:
+		case app.OrderReceived, app.ProductOnAir, app.ProductsChanged, app.BulletinChanged, app.ToolkitChanged:
 			w.applySide(e)
+		case app.SocialReceived:
+			w.comments.social.add(e.Line)
 		}
 	}
 	if b.dropped > 0 {
