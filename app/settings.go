@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"showcaster/capture"
 	"showcaster/scene"
 )
 
@@ -23,7 +24,13 @@ type Settings struct {
 	ChimeOrders, ChimePrivate bool
 	ChimeVolume               float64 // 0..1
 	MonitorMic                bool
+	// Beauty is the camera's beauty filter (smoothing, brightening, light);
+	// all zero is off, the default.
+	Beauty Beauty
 }
+
+// Beauty is the camera's beauty (美颜) settings, each 0..100.
+type Beauty = capture.Beauty
 
 // DefaultSettings are a fresh profile's: 720p30 at up to 2.5 Mbps on the
 // embedded platform, chimes on at half volume.

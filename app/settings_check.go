@@ -40,6 +40,9 @@ func (s Settings) Validate() error {
 	if s.ChimeVolume < 0 || s.ChimeVolume > 1 {
 		return Say(ErrBadSetting, "the chime volume must be 0 to 100%%")
 	}
+	if s.Beauty.Validate() != nil {
+		return Say(ErrBadSetting, "the beauty settings must be 0 to 100")
+	}
 	switch s.Language {
 	case "", "zh", "en":
 	default:

@@ -198,6 +198,9 @@ func (s *Studio) arrange(kind SourceKind, id string, l Layout) error {
 		return ErrNotStarted
 	}
 	cfg := eng.Config()
+	s.mu.Lock()
+	s.beauty = nil
+	s.mu.Unlock()
 	main, err := s.openVideo(kind, id, cfg.Width, cfg.Height, cfg.FPS)
 	if err != nil {
 		return err
@@ -246,7 +249,28 @@ func (s *Studio) openVideo(kind SourceKind, id string, w, h, fps int) (capture.V
 		}
 		spec.ID = d.ID
 	}
-	return OpenVideo(spec, w, h, fps, s.clk)
+	src, err := OpenVideo(spec, w, h, fps, s.clk)
+	if err != nil || kind != SourceCamera {
+		return src, err
+	}
+	// Beauty works on the camera only, before composing, so overlays and
+	// the screen stay sharp. The filter is always in place (a pass-through
+	// while off) so that turning it on needs no new source.
+	b := capture.NewBeautySource(src, s.Settings().Beauty)
+	s.mu.Lock()
+	s.beauty = append(s.beauty, b)
+	s.mu.Unlock()
+	return b, nil
+}
+
+// setBeauty puts beauty settings on the cameras on air.
+func (s *Studio) setBeauty(b Beauty) {
+	s.mu.Lock()
+	srcs := append([]*capture.BeautySource(nil), s.beauty...)
+	s.mu.Unlock()
+	for _, src := range srcs {
+		src.SetBeauty(b)
+	}
 }
 
 // SetMicMuted mutes the microphone on the program.

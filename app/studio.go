@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"showcaster/app/store"
+	"showcaster/capture"
 	"showcaster/internal/clock"
 	"showcaster/platform"
 	"showcaster/platform/server"
@@ -65,13 +66,16 @@ type Studio struct {
 	privateThreads map[string]bool
 	// feed merges gifts, follows and welcomes for the comment panel.
 	feed SocialFeed
-	mainKind       SourceKind
-	mainID         string
-	layout         Layout
-	micMuted       bool
-	comment        bool // a comment is on air
-	devices        []Device
-	closed         bool
+	// beauty are the beauty filters on the cameras of the arrangement on
+	// air, so that a change in Settings reaches them at the next frame.
+	beauty   []*capture.BeautySource
+	mainKind SourceKind
+	mainID   string
+	layout   Layout
+	micMuted bool
+	comment  bool // a comment is on air
+	devices  []Device
+	closed   bool
 	// refreshing: a show refresh is on its way; refreshAgain: another was
 	// asked for meanwhile.
 	refreshing, refreshAgain bool

@@ -57,6 +57,9 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 	case st.MicID != old.MicID:
 		s.openMic(st)
 	}
+	if st.Beauty != old.Beauty {
+		s.setBeauty(st.Beauty)
+	}
 	if engineChanged || st.MonitorMic != old.MonitorMic {
 		s.applyMonitor()
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"showcaster/app"
@@ -38,6 +39,9 @@ const (
 	// prefDestinations holds the destinations as JSON, keys included: kept
 	// like the platform token, never shown in clear.
 	prefDestinations = "destinations"
+	prefBeautySmooth  = "beauty.smooth"
+	prefBeautyBright  = "beauty.brighten"
+	prefBeautyLight   = "beauty.light"
 )
 
 func loadSettings(p fyne.Preferences) app.Settings {
@@ -58,6 +62,8 @@ func loadSettings(p fyne.Preferences) app.Settings {
 		ChimePrivate:  p.BoolWithFallback(prefChimePrivate, d.ChimePrivate),
 		ChimeVolume:   p.FloatWithFallback(prefChimeVolume, d.ChimeVolume),
 		MonitorMic:    p.BoolWithFallback(prefMonitorMic, d.MonitorMic),
+		Beauty: app.Beauty{Smooth: p.IntWithFallback(prefBeautySmooth, 0), Brighten: p.IntWithFallback(prefBeautyBright, 0),
+			Light: p.IntWithFallback(prefBeautyLight, 0)},
 	}
 }
 
@@ -91,6 +97,9 @@ func saveSettings(p fyne.Preferences, st app.Settings) {
 	p.SetBool(prefChimePrivate, st.ChimePrivate)
 	p.SetFloat(prefChimeVolume, st.ChimeVolume)
 	p.SetBool(prefMonitorMic, st.MonitorMic)
+	p.SetInt(prefBeautySmooth, st.Beauty.Smooth)
+	p.SetInt(prefBeautyBright, st.Beauty.Brighten)
+	p.SetInt(prefBeautyLight, st.Beauty.Light)
 }
 
 var canvasSizes = []string{"1920x1080", "1280x720", "960x540", "854x480", "1080x1920", "720x1280"}
@@ -107,8 +116,10 @@ type settingsForm struct {
 	chimePrivate     *widget.Check
 	volume           *widget.Slider
 	monitor          *widget.Check
-	devIDs           map[*widget.Select][]string
-	items            []*widget.FormItem
+	// The camera's beauty filter, 0..100 each.
+	smooth, brighten, light *widget.Slider
+	devIDs                  map[*widget.Select][]string
+	items                   []*widget.FormItem
 }
 
 var languages = []struct{ code, label string }{
@@ -188,6 +199,13 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 	f.volume.SetValue(st.ChimeVolume)
 	f.monitor = widget.NewCheck(lang.L("Hear the microphone (use headphones)"), nil)
 	f.monitor.SetChecked(st.MonitorMic)
+	beautySlider := func(v int) *widget.Slider {
+		s := widget.NewSlider(0, 100)
+		s.Step = 1
+		s.SetValue(float64(v))
+		return s
+	}
+	f.smooth, f.brighten, f.light = beautySlider(st.Beauty.Smooth), beautySlider(st.Beauty.Brighten), beautySlider(st.Beauty.Light)
 
 	f.items = []*widget.FormItem{
 		widget.NewFormItem(lang.L("Platform URL"), f.url),
@@ -202,6 +220,9 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 		widget.NewFormItem(lang.L("Sounds"), container.NewVBox(f.chimeOrders, f.chimePrivate)),
 		widget.NewFormItem(lang.L("Chime volume"), f.volume),
 		widget.NewFormItem(lang.L("Monitoring"), f.monitor),
+		widget.NewFormItem(lang.L("Beauty (camera)"), container.New(layout.NewFormLayout(),
+			widget.NewLabel(lang.L("Smoothing")), f.smooth, widget.NewLabel(lang.L("Brightening")), f.brighten,
+			widget.NewLabel(lang.L("Light (dim room)")), f.light)),
 	}
 	return f
 }
@@ -235,6 +256,7 @@ func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st.ChimePrivate = f.chimePrivate.Checked
 	st.ChimeVolume = f.volume.Value
 	st.MonitorMic = f.monitor.Checked
+	st.Beauty = app.Beauty{Smooth: int(f.smooth.Value), Brighten: int(f.brighten.Value), Light: int(f.light.Value)}
 	if err := st.Validate(); err != nil {
 		return base, errors.New(errText(err))
 	}
