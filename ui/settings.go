@@ -39,9 +39,9 @@ const (
 	// prefDestinations holds the destinations as JSON, keys included: kept
 	// like the platform token, never shown in clear.
 	prefDestinations = "destinations"
-	prefBeautySmooth  = "beauty.smooth"
-	prefBeautyBright  = "beauty.brighten"
-	prefBeautyLight   = "beauty.light"
+	prefBeautySmooth = "beauty.smooth"
+	prefBeautyBright = "beauty.brighten"
+	prefBeautyLight  = "beauty.light"
 )
 
 func loadSettings(p fyne.Preferences) app.Settings {
