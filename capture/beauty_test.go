@@ -9,9 +9,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
-	"time"
+
+	"showcaster/internal/cputime"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden images in testdata")
@@ -273,19 +273,11 @@ func BenchmarkBeauty720p(b *testing.B) {
 	dst := NewI420(1280, 720)
 	f := NewBeautyFilter(Beauty{Smooth: 70, Brighten: 50, Light: 50})
 	b.SetBytes(int64(len(src.Y)))
-	cpu0 := processCPU()
+	cpu0 := cputime.Self()
 	for b.Loop() {
 		f.Apply(dst, src)
 	}
 	// On a shared machine the wall clock counts other programs' turns too;
 	// the process's own CPU time per frame is what the filter costs.
-	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
-}
-
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Self()-cpu0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }

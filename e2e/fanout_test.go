@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 
 	"showcaster/capture"
 	"showcaster/encode"
+	"showcaster/internal/cputime"
 )
 
 var (
@@ -213,13 +213,7 @@ func (v *whepViewer) close() {
 }
 
 // cpuTime is the process's user + system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+func cpuTime() time.Duration { return cputime.Self() }
 
 type fanoutStep struct {
 	viewers   int

@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"showcaster/internal/clock"
+	"showcaster/internal/cputime"
 )
 
 // lightAPI is a receive-only stack without interceptors, so the benchmark's
@@ -26,11 +26,8 @@ func lightAPI(b testing.TB) *webrtc.API {
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se))
 }
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration { return cputime.Self() }
 
 // FanoutResult is one fan-out measurement.
 type FanoutResult struct {
