@@ -12,7 +12,7 @@ import (
 )
 
 func TestClientErrors(t *testing.T) {
-	srv, err := server.New(server.Config{DataDir: t.TempDir(), StudioToken: "right"})
+	srv, err := server.New(server.Config{DataDir: t.TempDir(), StudioToken: "right-token"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,11 +44,11 @@ func TestClientErrors(t *testing.T) {
 		t.Fatalf("subscription error: %v", sub.Err())
 	}
 
-	good := platform.NewClient(platform.ClientConfig{BaseURL: srv.URL(), Token: "right"})
+	good := platform.NewClient(platform.ClientConfig{BaseURL: srv.URL(), Token: "right-token"})
 	if _, err := good.Show(ctx, "s404"); !errors.Is(err, platform.ErrNotFound) {
 		t.Fatalf("unknown show: %v", err)
 	}
-	down := platform.NewClient(platform.ClientConfig{BaseURL: "http://127.0.0.1:1", Token: "right"})
+	down := platform.NewClient(platform.ClientConfig{BaseURL: "http://127.0.0.1:1", Token: "right-token"})
 	if _, err := down.Shows(ctx); !errors.Is(err, platform.ErrUnreachable) {
 		t.Fatalf("platform down: %v", err)
 	}

@@ -3,6 +3,7 @@
 package platform
 
 import (
+	"encoding/json"
 	"time"
 
 	"showcaster/platform/anchor"
@@ -38,8 +39,8 @@ type Show struct {
 	// trial has been started.
 	TrialURL  string    `json:"trial_url,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
-	StartedAt time.Time `json:"started_at,omitempty"`
-	EndedAt   time.Time `json:"ended_at,omitempty"`
+	StartedAt time.Time `json:"started_at,omitzero"`
+	EndedAt   time.Time `json:"ended_at,omitzero"`
 	// Bookings counts the viewers who booked the show from its preview page.
 	Bookings int64 `json:"bookings"`
 }
@@ -180,6 +181,19 @@ type Event struct {
 	ClaimBy   *time.Time `json:"claim_by,omitempty"`
 }
 
+// MarshalJSON writes the event; `like` and `online` always carry their
+// count, 0 included (the other types leave it out when empty).
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event
+	if e.Type != EventLike && e.Type != EventOnline {
+		return json.Marshal(plain(e))
+	}
+	return json.Marshal(struct {
+		plain
+		Count int64 `json:"count"`
+	}{plain(e), e.Count})
+}
+
 // Report is the post-show summary of GET /api/shows/{id}/report.
 type Report struct {
 	ShowID       string `json:"show_id"`
@@ -247,7 +261,7 @@ type Public struct {
 	ID       string    `json:"id"`
 	Title    string    `json:"title"`
 	CoverURL string    `json:"cover_url,omitempty"`
-	StartsAt time.Time `json:"starts_at"`
+	StartsAt time.Time `json:"starts_at,omitzero"`
 	// State is one of the Public… states: a trial without its key looks not started.
 	State    string   `json:"state"`
 	Pinned   *Product `json:"pinned"`

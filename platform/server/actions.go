@@ -21,9 +21,9 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	in.Text = strings.TrimSpace(in.Text)
+	in.Text = CleanText(in.Text)
 	if in.Text == "" {
-		return fail(ErrBadRequest, "a reply cannot be empty")
+		return fail(ErrBadRequest, "a reply cannot be empty (invisible and control characters do not count)")
 	}
 	if n := utf8.RuneCountInString(in.Text); n > maxCommentRunes {
 		return fail(ErrBadRequest, "a reply may hold at most %d characters; this one has %d", maxCommentRunes, n)
@@ -91,6 +91,8 @@ func (s *Server) handlePin(w http.ResponseWriter, r *http.Request) error {
 		return fail(ErrBadRequest, "the pinned product needs an id")
 	case p.PriceCents < 0:
 		return fail(ErrBadRequest, "the price of %s cannot be negative", p.ID)
+	case p.PriceCents > MaxPriceCents || p.OriginalPriceCents > MaxPriceCents:
+		return fail(ErrOverflow, "the price of %s is over the platform's limit of %d cents", p.ID, int64(MaxPriceCents))
 	}
 	if p.Currency == "" {
 		p.Currency = "CNY"
@@ -152,7 +154,7 @@ func (s *Server) handleBulletin(w http.ResponseWriter, r *http.Request) error {
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	in.Text = strings.TrimSpace(in.Text)
+	in.Text = CleanText(in.Text)
 	if n := utf8.RuneCountInString(in.Text); n > maxBulletinRunes {
 		return fail(ErrBadRequest, "a bulletin may hold at most %d characters; this one has %d", maxBulletinRunes, n)
 	}
@@ -258,8 +260,8 @@ func (s *Server) storeBannedWords(ctx context.Context, words []string) error {
 		return fmt.Errorf("%w: store banned words: %v", ErrStorage, err)
 	}
 	for _, w := range words {
-		w = strings.TrimSpace(w)
-		if w == "" {
+		w = CleanText(w)
+		if matchKey(w) == "" {
 			continue
 		}
 		if utf8.RuneCountInString(w) > 50 {
@@ -298,9 +300,9 @@ func (s *Server) bannedIn(text string) string {
 	s.mu.Lock()
 	words := s.banned
 	s.mu.Unlock()
-	lower := strings.ToLower(text)
+	key := matchKey(text)
 	for _, w := range words {
-		if strings.Contains(lower, strings.ToLower(w)) {
+		if k := matchKey(w); k != "" && strings.Contains(key, k) {
 			return w
 		}
 	}
@@ -312,9 +314,8 @@ func sortShows(v []platform.Show) {
 		if !v[i].CreatedAt.Equal(v[j].CreatedAt) {
 			return v[i].CreatedAt.After(v[j].CreatedAt)
 		}
-		var a, b int
-		fmt.Sscanf(v[i].ID, "s%d", &a)
-		fmt.Sscanf(v[j].ID, "s%d", &b)
+		a, _ := ParseID("s", v[i].ID)
+		b, _ := ParseID("s", v[j].ID)
 		return a > b
 	})
 }

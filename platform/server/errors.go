@@ -45,6 +45,7 @@ var (
 	ErrNotOpen        = errors.New("the red envelope has not opened yet")
 	// ErrNoPicture: a broadcast sent no keyframe, so it has no replay.
 	ErrNoPicture = errors.New("the broadcast sent no picture to record")
+	ErrBadToken  = errors.New("the studio token is too weak")
 )
 
 // kinds maps each kind to its status and JSON code, in the order errors.Is tries them.

@@ -236,7 +236,10 @@ func (s *Server) placeOrderLocked(ctx context.Context, sh *show, viewerID string
 			}
 			unit, flashN, flashLeft, o.FlashSaleID = f.PriceCents, fn, f.Remaining-qty, f.ID
 		}
-		gross := unit * int64(qty)
+		gross, ok := MulCents(unit, qty)
+		if !ok {
+			return fail(ErrOverflow, "%d × %s is more than the platform can count: order fewer", qty, prod.Title)
+		}
 		cn, cid, discount, err := s.bestCoupon(ctx, tx, sh.row.ID, viewerID, gross, now)
 		if err != nil {
 			return err

@@ -150,8 +150,8 @@ func (s *Server) welcomeLocked(sh *show, viewerID string, trialOK bool) {
 
 // replyToComment finds the comment a reply answers.
 func (s *Server) replyToComment(ctx context.Context, showID, commentID string) (viewerID, viewerName, text string, flagged int, err error) {
-	var n int64
-	if _, err := fmt.Sscanf(commentID, "c%d", &n); err != nil {
+	n, ok := ParseID("c", commentID)
+	if !ok {
 		return "", "", "", 0, fail(ErrNotFound, "there is no comment %q in show %s", commentID, showID)
 	}
 	err = s.db.QueryRowContext(ctx, `SELECT viewer_id, viewer_name, text, flagged FROM comments WHERE n = ? AND show_id = ?`,

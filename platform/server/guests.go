@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -137,7 +136,7 @@ func (s *Server) handleInviteGuest(w http.ResponseWriter, r *http.Request) error
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	name := strings.TrimSpace(in.Name)
+	name := CleanText(in.Name)
 	if name == "" || utf8.RuneCountInString(name) > maxNameRunes {
 		return fail(ErrBadRequest, "a guest's name must be 1 to %d characters", maxNameRunes)
 	}

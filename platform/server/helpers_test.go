@@ -134,6 +134,9 @@ func (v *viewer) call(method, path string, in, out any) int {
 		}
 	}
 	req, _ := http.NewRequest(method, v.base+v.withKey(path), body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json") // as the viewer page sends it
+	}
 	resp, err := v.hc.Do(req)
 	if err != nil {
 		v.t.Fatal(err)

@@ -2,6 +2,8 @@ package server
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -18,6 +20,7 @@ const (
 )
 
 type idemAnswer struct {
+	call   [32]byte // what the key was first used for: method, path and body
 	at     time.Time
 	status int
 	header http.Header
@@ -28,18 +31,45 @@ type idempotency struct {
 	mu      sync.Mutex
 	answers map[string]*idemAnswer
 	busy    map[string]chan struct{} // keys whose first call is running
+	calls   map[string][32]byte      // the call of each busy key
 }
 
 func newIdempotency() *idempotency {
-	return &idempotency{answers: map[string]*idemAnswer{}, busy: map[string]chan struct{}{}}
+	return &idempotency{answers: map[string]*idemAnswer{}, busy: map[string]chan struct{}{}, calls: map[string][32]byte{}}
 }
 
-// serve runs h once per key and replays its answer for repeats.
-func (c *idempotency) serve(key string, now time.Time, w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+// fingerprint identifies a call: its method, its path and query, and its
+// body (read here, at most limit bytes, and put back for the handler).
+func fingerprint(r *http.Request, limit int64) ([32]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return [32]byte{}, fail(ErrBadRequest, "reading the request body: %v", err)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	io.WriteString(h, r.Method+" "+r.URL.RequestURI()+"\n")
+	bsum := sha256.Sum256(body)
+	h.Write(bsum[:])
+	var out [32]byte
+	copy(out[:], h.Sum(nil))
+	return out, nil
+}
+
+func keyReused(key string) error {
+	return fail(ErrKeyReused, "the Idempotency-Key %q was already used for another call (another method, path or body): send a new key with every new call", key)
+}
+
+// serve runs h once per key and replays its answer for repeats of the same
+// call; the key used again for a different call is refused (422).
+func (c *idempotency) serve(key string, call [32]byte, now time.Time, w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
 	for {
 		c.mu.Lock()
 		if a, ok := c.answers[key]; ok && now.Sub(a.at) < idempotencyTTL {
 			c.mu.Unlock()
+			if a.call != call {
+				writeError(w, keyReused(key))
+				return
+			}
 			for k, v := range a.header {
 				w.Header()[k] = v
 			}
@@ -51,8 +81,14 @@ func (c *idempotency) serve(key string, now time.Time, w http.ResponseWriter, r 
 		wait, running := c.busy[key]
 		if !running {
 			c.busy[key] = make(chan struct{})
+			c.calls[key] = call
 			c.mu.Unlock()
 			break
+		}
+		if c.calls[key] != call {
+			c.mu.Unlock()
+			writeError(w, keyReused(key))
+			return
 		}
 		c.mu.Unlock()
 		<-wait
@@ -63,10 +99,11 @@ func (c *idempotency) serve(key string, now time.Time, w http.ResponseWriter, r 
 	defer c.mu.Unlock()
 	close(c.busy[key])
 	delete(c.busy, key)
+	delete(c.calls, key)
 	// Only answers the studio can act on are remembered; a server error may
 	// be retried for real.
 	if rec.status < 500 {
-		c.answers[key] = &idemAnswer{at: now, status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes()}
+		c.answers[key] = &idemAnswer{call: call, at: now, status: rec.status, header: w.Header().Clone(), body: rec.buf.Bytes()}
 	}
 	if len(c.answers) > idempotencyMax {
 		for k, a := range c.answers {

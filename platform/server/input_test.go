@@ -17,6 +17,7 @@ func TestBadInput(t *testing.T) {
 	studioReq := func(method, path string, body []byte) (int, apiErr) {
 		req, _ := http.NewRequest(method, p.srv.URL()+path, bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+p.srv.StudioToken())
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -304,4 +304,3 @@ func TestDatabaseIsPrivate(t *testing.T) {
 		t.Fatalf("platform.db is %v, want 0600", m)
 	}
 }
-

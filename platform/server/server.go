@@ -109,6 +109,9 @@ func DefaultBannedWords() []string {
 	return []string{"最便宜", "第一", "假货", "最好", "国家级", "绝对"}
 }
 
+// MinStudioToken is the shortest studio token the platform accepts.
+const MinStudioToken = 8
+
 const (
 	maxBody              = 64 << 10
 	defaultAudit         = 3 * time.Second
@@ -133,6 +136,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create the platform data directory %s: %w", cfg.DataDir, err)
+	}
+	if t := cfg.StudioToken; t != "" && (len(t) < MinStudioToken || strings.TrimSpace(t) != t) {
+		return nil, fmt.Errorf("%w: the studio token must have at least %d characters and no surrounding spaces (it guards every studio call): choose a longer one, or leave it out and the platform generates one", ErrBadToken, MinStudioToken)
 	}
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:0"
@@ -356,13 +362,14 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/shows/{id}/events", s.handleEvents)
 
 	m.HandleFunc("GET /watch/{show}", s.handleWatch)
-	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(s.viewer)))
+	m.Handle("GET /static/", http.StripPrefix("/static/", s.staticFiles()))
+	vw := s.viewerCall
 	m.HandleFunc("GET /api/shows/{id}/public", s.handle(s.handlePublic))
-	m.HandleFunc("POST /api/viewer/name", s.handle(s.handleViewerName))
-	m.HandleFunc("POST /api/shows/{id}/comments", s.handle(s.handleComment))
-	m.HandleFunc("POST /api/shows/{id}/likes", s.handle(s.handleLike))
-	m.HandleFunc("POST /api/shows/{id}/orders", s.handle(s.handleOrder))
-	m.HandleFunc("POST /api/shows/{id}/bookings", s.handle(s.handleBooking))
+	m.HandleFunc("POST /api/viewer/name", vw(s.handleViewerName))
+	m.HandleFunc("POST /api/shows/{id}/comments", vw(s.handleComment))
+	m.HandleFunc("POST /api/shows/{id}/likes", vw(s.handleLike))
+	m.HandleFunc("POST /api/shows/{id}/orders", vw(s.handleOrder))
+	m.HandleFunc("POST /api/shows/{id}/bookings", vw(s.handleBooking))
 
 	m.HandleFunc("POST /api/shows/{id}/guests", st(s.handleInviteGuest))
 	m.HandleFunc("DELETE /api/shows/{id}/guests/{gid}", st(s.handleRemoveGuest))
@@ -406,6 +413,17 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 	}
 }
 
+// viewerCall serves a viewer's call that changes something: it must come
+// from the platform's own pages (see sameOrigin). New viewer routes use it.
+func (s *Server) viewerCall(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		if err := sameOrigin(r); err != nil {
+			return err
+		}
+		return h(w, r)
+	})
+}
+
 // studio guards a handler with the studio's Bearer token.
 func (s *Server) studio(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
 	run := s.handle(h)
@@ -415,7 +433,12 @@ func (s *Server) studio(h func(http.ResponseWriter, *http.Request) error) http.H
 			return
 		}
 		if key := r.Header.Get("Idempotency-Key"); key != "" && r.Method != http.MethodGet {
-			s.idem.serve(key, s.clk.Now(), w, r, run)
+			call, err := fingerprint(r, maxImage)
+			if err != nil {
+				writeError(w, err)
+				return
+			}
+			s.idem.serve(key, call, s.clk.Now(), w, r, run)
 			return
 		}
 		run(w, r)
@@ -440,20 +463,6 @@ func bearer(r *http.Request) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSpace(h[len(p):]), true
-}
-
-// readJSON decodes a size-limited JSON body into v.
-func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	body := http.MaxBytesReader(w, r.Body, maxBody)
-	dec := json.NewDecoder(body)
-	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return fail(ErrTooLarge, "the request body is larger than %d KiB", maxBody>>10)
-		}
-		return fail(ErrBadJSON, "the request body is not valid JSON: %v", err)
-	}
-	return nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -141,7 +140,7 @@ func (s *Server) handleCreateShow(w http.ResponseWriter, r *http.Request) error 
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	in.Title = strings.TrimSpace(in.Title)
+	in.Title = CleanText(in.Title)
 	switch {
 	case in.Title == "":
 		return fail(ErrBadRequest, "a show needs a title")

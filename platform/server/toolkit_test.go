@@ -29,6 +29,9 @@ func (v *viewer) try(method, path string, in, out any) (int, string, error) {
 		body = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, v.base+v.withKey(path), body)
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json") // as the viewer page sends it
+	}
 	// A fan-out of hundreds waits its turn on a loaded machine: a generous timeout.
 	hc := &http.Client{Jar: v.hc.Jar, Timeout: 2 * time.Minute}
 	resp, err := hc.Do(req)

@@ -11,7 +11,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -120,9 +119,7 @@ func (sh *show) publicStateLocked(key string) string {
 
 func (s *Server) handleWatch(w http.ResponseWriter, r *http.Request) {
 	if _, err := s.lookup(r.PathValue("show")); err != nil {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprintf(w, "找不到这场直播:请核对您收到的链接。\nThis show does not exist on this platform. Check the link you were given.\n")
+		writeError(w, fail(ErrNotFound, "找不到这场直播:请核对您收到的链接。This show does not exist on this platform: check the link you were given."))
 		return
 	}
 	if _, err := s.ensureViewer(w, r); err != nil {
@@ -134,6 +131,7 @@ func (s *Server) handleWatch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: the viewer page is missing from this build: %v", ErrStorage, err))
 		return
 	}
+	pageHeaders(w, r)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(page)
@@ -152,6 +150,9 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 	p := platform.Public{ID: sh.row.ID, Title: sh.row.Title, CoverURL: sh.row.CoverURL, StartsAt: sh.row.StartsAt,
 		State: sh.publicStateLocked(r.URL.Query().Get("key")), Likes: sh.row.Likes, Online: int64(len(sh.online)),
 		Viewer: v.Viewer, Bookings: sh.bookings, Booked: sh.bookedLocked(v.ID), ReplayURL: sh.replayURLLocked(s.baseURL(r))}
+	if st := sh.row.State; st == platform.StatePendingAudit || st == platform.StateRejected {
+		p.Title, p.CoverURL = "", "" // not shown to anyone before the audit approves them
+	}
 	pinned := sh.row.Pinned
 	if p.State != platform.PublicNotStarted {
 		p.Bulletin = sh.row.Bulletin
@@ -181,9 +182,9 @@ func (s *Server) handleViewerName(w http.ResponseWriter, r *http.Request) error 
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	name := strings.TrimSpace(in.Name)
+	name := CleanText(in.Name)
 	if n := utf8.RuneCountInString(name); n == 0 || n > maxNameRunes {
-		return fail(ErrBadRequest, "a display name needs 1 to %d characters", maxNameRunes)
+		return fail(ErrBadRequest, "a display name needs 1 to %d visible characters", maxNameRunes)
 	}
 	v, err := s.ensureViewer(w, r)
 	if err != nil {
@@ -263,10 +264,10 @@ func (s *Server) handleComment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	text := strings.TrimSpace(in.Text)
+	text := CleanText(in.Text)
 	n := utf8.RuneCountInString(text)
 	if n == 0 {
-		return fail(ErrBadRequest, "a comment cannot be empty")
+		return fail(ErrBadRequest, "a comment cannot be empty (invisible and control characters do not count)")
 	}
 	if n > maxCommentRunes {
 		return fail(ErrBadRequest, "a comment may hold at most %d characters; this one has %d", maxCommentRunes, n)
