@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"database/sql"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -370,6 +371,16 @@ func (r *csvRow) parse(opt ImportOptions) string {
 	}
 	if v, ok := get(colPoints); ok {
 		r.p.SellingPoints = SplitPoints(v)
+		// A JSON list carries points that hold a separator themselves.
+		var list []string
+		if strings.HasPrefix(v, "[") && json.Unmarshal([]byte(v), &list) == nil {
+			r.p.SellingPoints = nil
+			for _, pt := range list {
+				if pt = strings.TrimSpace(pt); pt != "" {
+					r.p.SellingPoints = append(r.p.SellingPoints, pt)
+				}
+			}
+		}
 	}
 	// The script keeps its line breaks and indentation: the host reads it as written.
 	r.p.Script = r.cells[colScript]
@@ -393,6 +404,18 @@ func SplitPoints(s string) []string {
 		}
 	}
 	return out
+}
+
+// pointsCell writes selling points as "a|b|c", or as a JSON list when that
+// would not read back as the same points (a point holding | ; ； or a line
+// break, or starting the cell with "[").
+func pointsCell(points []string) string {
+	joined := strings.Join(points, "|")
+	if slices.Equal(SplitPoints(joined), points) && !strings.HasPrefix(strings.TrimSpace(joined), "[") {
+		return joined
+	}
+	b, _ := json.Marshal(points)
+	return string(b)
 }
 
 func parseLinkNo(v string) (int, error) {
@@ -530,7 +553,7 @@ func cell(p Product, c column) string {
 	case colImage:
 		return p.ImageURL
 	case colPoints:
-		return strings.Join(p.SellingPoints, "|")
+		return pointsCell(p.SellingPoints)
 	case colScript:
 		return p.Script
 	case colSoldOut:

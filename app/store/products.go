@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 	"time"
 
 	"showcaster/platform"
@@ -94,14 +95,45 @@ func (s *Store) ProductByLinkNo(n int) (Product, error) {
 
 // validate normalises p in place and says what is wrong with it.
 func validate(p *Product) error {
+	// What the store keeps, the catalogue CSV carries back unchanged: text is
+	// trimmed as an import trims it, blank selling points are dropped, and what
+	// a CSV cannot carry (invalid UTF-8, a currency that is not a code, an
+	// original price below the price, a price too long to write) is refused.
+	for _, f := range []struct{ name, v string }{{"title", p.Title}, {"coupon", p.Coupon}, {"image", p.ImageURL},
+		{"script", p.Script}, {"id", p.ID}, {"currency", p.Currency}} {
+		if !utf8.ValidString(f.v) {
+			return fmt.Errorf("%w: the %s is not valid UTF-8 text; retype it", ErrInvalid, f.name)
+		}
+	}
 	p.Title = strings.TrimSpace(p.Title)
+	p.Coupon = strings.TrimSpace(p.Coupon)
+	p.ImageURL = strings.TrimSpace(p.ImageURL)
+	p.ID = strings.TrimSpace(p.ID)
 	p.Currency = strings.ToUpper(strings.TrimSpace(p.Currency))
 	// One line ending everywhere, as CSV cells and text widgets give back.
 	p.Script = strings.ReplaceAll(p.Script, "\r\n", "\n")
+	p.Script = strings.ReplaceAll(p.Script, "\r", "\n")
+	var points []string
+	for _, pt := range p.SellingPoints {
+		if !utf8.ValidString(pt) {
+			return fmt.Errorf("%w: a selling point is not valid UTF-8 text; retype it", ErrInvalid)
+		}
+		if pt = strings.TrimSpace(pt); pt != "" {
+			points = append(points, pt)
+		}
+	}
+	p.SellingPoints = points
 	if p.Currency == "" {
 		p.Currency = DefaultCurrency
 	}
 	switch {
+	case !isCurrencyCode(p.Currency):
+		return fmt.Errorf("%w: currency %q is not a 3-letter code; write CNY, USD, HKD…", ErrInvalid, p.Currency)
+	case p.PriceCents > MaxCents || p.OriginalPriceCents > MaxCents:
+		return fmt.Errorf("%w: the price is too large (at most %s); check the digits", ErrInvalid, FormatCents(MaxCents))
+	case p.OriginalPriceCents > 0 && p.OriginalPriceCents < p.PriceCents:
+		return fmt.Errorf("%w: original price %s is below the price %s; leave it empty or raise it", ErrInvalid,
+			FormatCents(p.OriginalPriceCents), FormatCents(p.PriceCents))
 	case p.Title == "":
 		return fmt.Errorf("%w: the title is empty; every product needs a title", ErrInvalid)
 	case p.LinkNo < 0:
