@@ -8,7 +8,7 @@ out=bench-out
 mkdir -p "$out"
 TAGS=${TAGS:-x11}
 # Sections to run: go, platform, cpu, dest (default all).
-want=${*:-go platform cpu dest}
+want=${*:-go platform fuzz cpu dest}
 has() { [[ " $want " == *" $1 "* ]]; }
 
 if has go; then
