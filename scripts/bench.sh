@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 out=bench-out
 mkdir -p "$out"
 TAGS=${TAGS:-x11}
-# Sections to run: go, platform, cpu, dest (default all).
+# Sections to run: go, platform, fuzz, cpu, dest (default all).
 want=${*:-go platform fuzz cpu dest}
 has() { [[ " $want " == *" $1 "* ]]; }
 
