@@ -15,7 +15,7 @@ DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/...
 
-.PHONY: deps build run test vet bench package clean
+.PHONY: deps build run test vet bench fuzz package clean
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -45,6 +45,11 @@ test: vet build
 
 bench: build
 	scripts/bench.sh
+
+# Each fuzz target for a minute (FUZZTIME=5m make fuzz for longer); `make bench`
+# runs them too (its fuzz section). `make test` runs only their seed corpora.
+fuzz:
+	scripts/fuzz.sh
 
 # The desktop package (dist/Showcaster.tar.xz: binary, icon, .desktop entry).
 # Fyne's tool bumps the build number in FyneApp.toml on release builds; the

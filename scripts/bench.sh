@@ -38,6 +38,11 @@ echo "== CPU seconds: 20 s of 720p30 to one, two and three RTMP destinations sha
 scripts/bench-destinations.sh | tee "$out/destinations.txt"
 fi
 
+if has fuzz; then
+echo "== Fuzz targets, a minute each (scripts/fuzz.sh)"
+scripts/fuzz.sh | tee "$out/fuzz.txt"
+fi
+
 has cpu || exit 0
 echo "== CPU seconds: 20 s of 720p30 with one overlay"
 data=$(mktemp -d)
