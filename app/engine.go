@@ -149,6 +149,13 @@ func (e *Engine) Config() EngineConfig { return e.cfg }
 // the picture-in-picture or the right half (nil for none). The engine owns
 // the sources from here on and closes those it no longer shows.
 func (e *Engine) SetVideo(l scene.Layout, main, second capture.VideoSource) {
+	e.SetVideoFade(l, main, second, 0)
+}
+
+// SetVideoFade is SetVideo with a cross-fade of length fade from the
+// arrangement on air (a scene switch); 0 cuts. A source the new arrangement
+// no longer uses is closed at once: the fade shows its last frame.
+func (e *Engine) SetVideoFade(l scene.Layout, main, second capture.VideoSource, fade time.Duration) {
 	e.mu.Lock()
 	old := e.video
 	e.video = nil
@@ -159,7 +166,7 @@ func (e *Engine) SetVideo(l scene.Layout, main, second capture.VideoSource) {
 	}
 	e.layout = l
 	e.mu.Unlock()
-	e.scene.SetItems(scene.LayoutItems(l, e.cfg.Width, e.cfg.Height, main, second))
+	e.scene.SetItemsFade(scene.LayoutItems(l, e.cfg.Width, e.cfg.Height, main, second), fade)
 	for _, s := range old {
 		if s != main && s != second {
 			s.Close()

@@ -3,6 +3,9 @@ package app
 import (
 	"errors"
 	"testing"
+
+	"showcaster/capture"
+	"showcaster/scene"
 )
 
 func TestFindSceneByNameOrLayout(t *testing.T) {
@@ -27,5 +30,23 @@ func TestFindSceneByNameOrLayout(t *testing.T) {
 	}
 	if err := CanDeleteScene(scenes[:1]); !errors.Is(err, ErrLastScene) {
 		t.Fatalf("deleting the last scene: %v", err)
+	}
+}
+
+func TestEngineSceneSwitchFades(t *testing.T) {
+	eng, err := NewEngine(EngineConfig{Width: 320, Height: 180, FPS: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	a := capture.NewTestPattern(capture.TestPatternConfig{Width: 320, Height: 180, FPS: 15})
+	b := capture.NewTestPattern(capture.TestPatternConfig{Width: 160, Height: 90, FPS: 15})
+	eng.SetVideo(scene.LayoutFull, a, nil)
+	if eng.Scene().Fading() {
+		t.Fatal("the first arrangement faded in")
+	}
+	eng.SetVideoFade(scene.LayoutPiP, a, b, DefaultTransition.Fade)
+	if !eng.Scene().Fading() {
+		t.Fatal("a scene switch did not fade")
 	}
 }

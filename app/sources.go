@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"time"
 
 	"showcaster/capture"
 	"showcaster/scene"
@@ -228,7 +229,14 @@ func (s *Studio) arrange(kind SourceKind, id string, l Layout) error {
 			return err
 		}
 	}
-	eng.SetVideo(l, main, second)
+	// A change of layout is a change of scene: it cross-fades.
+	s.mu.Lock()
+	fade := time.Duration(0)
+	if s.layout != l && s.layout != scene.LayoutUnknown {
+		fade = DefaultTransition.Fade
+	}
+	s.mu.Unlock()
+	eng.SetVideoFade(l, main, second, fade)
 	s.mu.Lock()
 	s.mainKind, s.mainID, s.layout = kind, id, l
 	s.mu.Unlock()

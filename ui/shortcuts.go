@@ -16,6 +16,12 @@ var (
 	keyNewShow = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	keySetting = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
 	keyQuit    = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	// Ctrl+1…3 switch to the first scenes: the three layouts.
+	keyScenes = []*desktop.CustomShortcut{
+		{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault},
+	}
 )
 
 type action struct {
@@ -57,16 +63,31 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 		fyne.NewMenuItem(lang.L("Prompter"), w.openPrompter),
 		fyne.NewMenuItem(lang.L("Prompter over the preview"), w.toggleCueOnPreview),
 		fyne.NewMenuItemSeparator(), item(acts[6]))
-	return fyne.NewMainMenu(show, studio)
+	var scenes []*fyne.MenuItem
+	for _, a := range w.sceneActions() {
+		scenes = append(scenes, item(a))
+	}
+	return fyne.NewMainMenu(show, studio, fyne.NewMenu(lang.L("Scenes"), scenes...))
 }
 
 // addShortcuts registers the same keys on the canvas: a window without a
 // visible menu bar (and the test driver) still answers them.
 func (w *studioWindow) addShortcuts() {
-	for _, a := range w.actions() {
+	for _, a := range append(w.actions(), w.sceneActions()...) {
 		run := a.run
 		w.win.Canvas().AddShortcut(a.key, func(fyne.Shortcut) { run() })
 	}
+}
+
+// sceneActions switch to the first scenes, the three layouts, with a short
+// cross-fade (as a click on the layout does).
+func (w *studioWindow) sceneActions() []action {
+	names := []string{lang.L("Full"), lang.L("Picture-in-picture"), lang.L("Side by side")}
+	var acts []action
+	for i, n := range names {
+		acts = append(acts, action{n, keyScenes[i], func() { w.sources.layout.SetSelected(n) }})
+	}
+	return acts
 }
 
 func (w *studioWindow) nextProduct() {
