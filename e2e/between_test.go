@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -123,4 +124,24 @@ func TestReplayPlaysAndSeeks(t *testing.T) {
 	if sh, err := st.c.Show(ctx, show.ID); err != nil || sh.State != platform.StateEnded {
 		t.Fatalf("show after the end: %+v %v", sh, err)
 	}
+}
+
+// TestVenuePage lists the live shows by popularity on the venue page.
+func TestVenuePage(t *testing.T) {
+	b := newBrowser(t)
+	p := startPlatform(t)
+	st := p.studio(t)
+	for _, title := range []string{"秋冬上新 · 羊毛大衣专场", "年货节 · 坚果礼盒"} {
+		sh := st.createApprovedShow(title)
+		st.goLive(sh.ID)
+	}
+	page := b.newTab("venue")
+	page.navigate(p.url + "/venue")
+	page.waitFor("two shows listed", `window.__showcasterVenue && __showcasterVenue.rows() === 2`, eventDeadline, `document.body.innerText`)
+	if text := mustEval[string](page, `document.getElementById("list").innerText`); !strings.Contains(text, "直播中 / LIVE") || !strings.Contains(text, "年货节") {
+		t.Errorf("venue list reads %q", text)
+	}
+	shot(page, "venue.png")
+	page.do(chromedp.Click(chromedp.ID("tab-week")))
+	page.waitFor("the week's list", `__showcasterVenue.period() === "week" && __showcasterVenue.loaded() >= 2`, eventDeadline, `document.body.innerText`)
 }

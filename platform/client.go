@@ -272,3 +272,10 @@ func (c *Client) Anchor(ctx context.Context, category string) (Anchor, error) {
 	err := c.do(ctx, "read the anchor level", http.MethodGet, path, nil, &out)
 	return out, err
 }
+
+// Rankings reads the venue's popularity list: period "hour" or "week".
+func (c *Client) Rankings(ctx context.Context, period string) ([]Ranking, error) {
+	var out []Ranking
+	err := c.do(ctx, "read the rankings", http.MethodGet, "/api/rankings?period="+url.QueryEscape(period), nil, &out)
+	return out, err
+}

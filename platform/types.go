@@ -305,3 +305,14 @@ const (
 
 // Anchor is the anchor's level and the way up (GET /api/anchor).
 type Anchor = anchor.Standing
+
+// Ranking is one show on the venue's popularity list (GET /api/rankings).
+type Ranking struct {
+	ShowID   string `json:"show_id"`
+	Title    string `json:"title"`
+	Score    int64  `json:"score"`
+	Rank     int    `json:"rank"`
+	Live     bool   `json:"live"`
+	CoverURL string `json:"cover_url,omitempty"`
+	WatchURL string `json:"watch_url"`
+}

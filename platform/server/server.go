@@ -357,6 +357,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /images/{name}", s.handleImage)
 	m.HandleFunc("GET /api/anchor", st(s.handleAnchor))
 	m.HandleFunc("GET /replays/{file}", s.handle(s.handleReplay))
+	m.HandleFunc("GET /api/rankings", s.handle(s.handleRankings))
+	m.HandleFunc("GET /venue", s.handleVenue)
 
 	s.toolkitRoutes(m)
 	m.HandleFunc("GET /api/shows/{id}/events", s.handleEvents)
