@@ -8,8 +8,14 @@ import (
 	"time"
 
 	"showcaster/broadcast"
+	"showcaster/encode"
 	"showcaster/publish"
 )
+
+// rtmpAvailable is whether this build can publish to RTMP, which needs an
+// AAC encoder (encode.AACAvailable: not yet in the Windows and macOS builds).
+// A variable, so that the answer those builds give is tested on Linux too.
+var rtmpAvailable = encode.AACAvailable
 
 // DestinationKind is how a destination is reached.
 type DestinationKind string
@@ -65,6 +71,9 @@ func (s DestinationSpec) Validate(now time.Time) error {
 		}
 		return nil
 	case DestRTMP:
+		if !rtmpAvailable {
+			return fmt.Errorf("%s: %w", s.Name, encode.ErrAACUnavailable)
+		}
 		t, err := publish.ParseRTMPTarget(s.URL, s.Secret)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.Name, err)
