@@ -30,12 +30,23 @@ func NewDestinations(e *Engine, onEvent func(name string, ev publish.Event)) *De
 	if onEvent == nil {
 		onEvent = func(string, publish.Event) {}
 	}
-	d := &Destinations{
-		eng: e,
-		hub: broadcast.New(broadcast.Config{Scene: e.scene, FPS: e.cfg.FPS, BitrateKbps: e.cfg.BitrateKbps,
-			Preset: e.cfg.Preset, Logf: e.cfg.Logf}),
-		onEvent: onEvent,
-	}
+	d := &Destinations{eng: e, onEvent: onEvent}
+	proxy := &engineFeed{d: d}
+	d.hub = broadcast.New(broadcast.Config{Scene: e.scene, FPS: e.cfg.FPS, BitrateKbps: e.cfg.BitrateKbps,
+		Preset: e.cfg.Preset, Logf: e.cfg.Logf,
+		// Destinations at the program's bitrate share the engine's encode
+		// (the one the platform's WHIP session gets).
+		External: e.h264,
+		OnExternal: func(on bool) {
+			e.mu.Lock()
+			if on {
+				e.outputs = append(append([]publish.Output(nil), e.outputs...), proxy)
+			} else {
+				e.outputs = without(e.outputs, proxy)
+			}
+			e.mu.Unlock()
+		},
+	})
 	hub := d.hub
 	e.mu.Lock()
 	prev := e.tap
@@ -48,6 +59,16 @@ func NewDestinations(e *Engine, onEvent func(name string, ev publish.Event)) *De
 	e.mu.Unlock()
 	return d
 }
+
+// engineFeed is an engine output that passes the engine's video packets
+// to the destinations sharing its encode (their sound comes from the tap).
+type engineFeed struct{ d *Destinations }
+
+func (f *engineFeed) Name() string               { return "destinations" }
+func (f *engineFeed) WriteVideo(p encode.Packet) { f.d.hub.WriteExternalVideo(p) }
+func (f *engineFeed) WriteAudio(encode.Packet)   {}
+func (f *engineFeed) Stats() publish.Stats       { return publish.Stats{State: publish.StateLive} }
+func (f *engineFeed) Close() error               { return nil }
 
 // Hub is the destinations' hub, for stats.
 func (d *Destinations) Hub() *broadcast.Hub { return d.hub }

@@ -146,6 +146,9 @@ func TestDestinationsCappedGetsOwnEncoder(t *testing.T) {
 	if n := dests.Hub().Encoders(); n != 2 {
 		t.Fatalf("%d encoders, want 2 (1000 kbps shared, 400 kbps alone)", n)
 	}
+	if n := dests.Hub().OwnEncoders(); n != 1 {
+		t.Fatalf("%d encodes of the hub's own, want 1 (the 1000 kbps ones share the engine's)", n)
+	}
 	waitUntil(t, "all three flowing", 60*time.Second, func() bool {
 		for _, d := range dests.Stats() {
 			if d.FramesSent < 30 {

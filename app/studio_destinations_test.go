@@ -39,6 +39,9 @@ func TestStudioGoLiveStartsEnabledDestinations(t *testing.T) {
 	if u.Items[1].Name != "Bilibili" || !errors.Is(u.Items[1].Err, publish.ErrRTMPRefused) {
 		t.Fatalf("the refused destination reads %+v", u.Items[1])
 	}
+	if n := s.destinations().Hub().OwnEncoders(); n != 0 {
+		t.Fatalf("%d encodes of its own beside the engine's: a destination at the show's bitrate shares the platform's", n)
+	}
 	for _, p := range srv.Publishes() {
 		if p.Name == "off" {
 			t.Fatal("a destination not enabled for the show went out")

@@ -66,6 +66,14 @@ type Config struct {
 	BitrateKbps int    // the program's video bitrate
 	Preset      string // x264 preset
 	Logf        func(format string, args ...any)
+
+	// External is an encoder that already runs at BitrateKbps (the engine's
+	// own, feeding the platform): destinations at that bitrate take its
+	// packets, through WriteExternalVideo, instead of a second encode.
+	External *encode.H264
+	// OnExternal is told when the first destination starts taking the
+	// external encoder's packets (true) and when the last one stops (false).
+	OnExternal func(on bool)
 }
 
 // Hub is the set of destinations of one show.
@@ -97,12 +105,13 @@ type dest struct {
 
 // videoEncoder is one H.264 encode and the outputs it feeds.
 type videoEncoder struct {
-	kbps    int
-	h264    *encode.H264
-	sink    *scene.Sink
-	outs    atomic.Pointer[[]*dest]
-	done    chan struct{}
-	encoded atomic.Uint64
+	kbps     int
+	external bool // Config.External: no sink, no goroutine of its own
+	h264     *encode.H264
+	sink     *scene.Sink
+	outs     atomic.Pointer[[]*dest]
+	done     chan struct{}
+	encoded  atomic.Uint64
 }
 
 // New makes a hub over a running scene.
@@ -207,6 +216,14 @@ func (h *Hub) encoderLocked(kbps int) (*videoEncoder, error) {
 	if e := h.encoders[kbps]; e != nil {
 		return e, nil
 	}
+	if h.cfg.External != nil && kbps == h.cfg.BitrateKbps {
+		e := &videoEncoder{kbps: kbps, h264: h.cfg.External, external: true}
+		h.encoders[kbps] = e
+		if h.cfg.OnExternal != nil {
+			h.cfg.OnExternal(true)
+		}
+		return e, nil
+	}
 	sc := h.cfg.Scene.Config()
 	enc, err := encode.NewH264(encode.H264Config{Width: sc.Width, Height: sc.Height, FPS: h.cfg.FPS,
 		BitrateBps: kbps * 1000, Preset: h.cfg.Preset})
@@ -228,6 +245,12 @@ func (h *Hub) releaseLocked(e *videoEncoder) {
 		}
 	}
 	delete(h.encoders, e.kbps)
+	if e.external {
+		if h.cfg.OnExternal != nil {
+			h.cfg.OnExternal(false)
+		}
+		return
+	}
 	e.sink.Close()
 	<-e.done
 	e.h264.Close()
@@ -277,6 +300,30 @@ func (e *videoEncoder) run(h *Hub, logf func(string, ...any)) {
 		for _, d := range *p {
 			d.out.WriteVideo(pkt)
 		}
+	}
+}
+
+// WriteExternalVideo hands a packet of Config.External to the destinations
+// that take it. It never blocks.
+func (h *Hub) WriteExternalVideo(pkt encode.Packet) {
+	h.mu.Lock()
+	e := h.encoders[h.cfg.BitrateKbps]
+	h.mu.Unlock()
+	if e == nil || !e.external {
+		return
+	}
+	p := e.outs.Load()
+	if p == nil || len(*p) == 0 {
+		return
+	}
+	if h.videoOrigin.Load() == 0 && !pkt.CaptureTime.IsZero() {
+		// The picture's capture time less its PTS: sound captured at the
+		// same moment then gets the same timestamp.
+		h.videoOrigin.CompareAndSwap(0, pkt.CaptureTime.Add(-pkt.PTS).UnixNano())
+	}
+	e.encoded.Add(1)
+	for _, d := range *p {
+		d.out.WriteVideo(pkt)
 	}
 }
 
@@ -355,8 +402,12 @@ func (h *Hub) Stats() []DestStats {
 	h.mu.Unlock()
 	out := make([]DestStats, 0, len(ds))
 	for _, d := range ds {
+		var drops uint64
+		if d.enc.sink != nil {
+			drops = d.enc.sink.Dropped()
+		}
 		out = append(out, DestStats{Name: d.Name, Kind: d.Kind, EncoderKbps: d.enc.kbps,
-			EncoderDrops: d.enc.sink.Dropped(), Stats: d.out.Stats()})
+			EncoderDrops: drops, Stats: d.out.Stats()})
 	}
 	return out
 }
@@ -366,6 +417,20 @@ func (h *Hub) Encoders() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.encoders)
+}
+
+// OwnEncoders is how many H.264 encodes the hub runs itself (not counting
+// the external one).
+func (h *Hub) OwnEncoders() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, e := range h.encoders {
+		if !e.external {
+			n++
+		}
+	}
+	return n
 }
 
 // Remove stops one destination; the others go on.
