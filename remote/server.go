@@ -46,6 +46,7 @@ type Server struct {
 	sessions map[*session]bool
 	closed   bool
 	running  sync.WaitGroup // sessions still writing
+	onClose  func()         // set by an adapter that runs beside the server
 }
 
 // DefaultAddr is where remote control listens unless told otherwise.
@@ -106,6 +107,9 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	if s.onClose != nil {
+		s.onClose()
+	}
 	var all []*session
 	for ss := range s.sessions {
 		all = append(all, ss)

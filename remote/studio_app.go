@@ -1,0 +1,201 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"showcaster/app"
+	"showcaster/internal/clock"
+)
+
+// studioApp is the studio window's Studio: the show's broadcast, the
+// recording, the layouts as scenes and the microphone.
+type studioApp struct {
+	s    *app.Studio
+	clk  clock.Clock
+	srv  *Server
+	stop chan struct{}
+	once sync.Once
+}
+
+// The studio's scenes are its three layouts for now, in this order.
+var studioLayouts = []app.Layout{app.LayoutFull, app.LayoutPiP, app.LayoutSide}
+
+const studioMic = "Microphone"
+
+// ServeStudio serves remote control for the studio window with the given
+// settings; Close stops it. The studio's changes, whoever made them, reach
+// the clients as events (the state is compared every quarter second).
+func ServeStudio(s *app.Studio, addr, password string, allowLAN bool, clk clock.Clock) (*Server, error) {
+	a := &studioApp{s: s, clk: clock.OrReal(clk), stop: make(chan struct{})}
+	st := s.Settings()
+	srv, err := Start(Config{Addr: addr, Password: password, AllowRemote: allowLAN, Studio: a,
+		Width: st.Width, Height: st.Height, FPS: st.FPS})
+	if err != nil {
+		return nil, err
+	}
+	a.srv = srv
+	srv.onClose = a.close
+	go a.watch()
+	return srv, nil
+}
+
+func (a *studioApp) close() { a.once.Do(func() { close(a.stop) }) }
+
+func sceneName(l app.Layout) string { return l.String() }
+
+type studioState struct {
+	onAir, recording, muted bool
+	layout                  app.Layout
+}
+
+func (a *studioApp) state() studioState {
+	l, _ := a.s.Layout()
+	return studioState{onAir: a.s.OnAir(), recording: a.s.Recording() != "", muted: a.s.MicMuted(), layout: l}
+}
+
+// watch turns changes of the studio's state into events.
+func (a *studioApp) watch() {
+	t := a.clk.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	last := a.state()
+	for {
+		select {
+		case <-a.stop:
+			return
+		case <-t.C():
+		}
+		now := a.state()
+		if now.onAir != last.onAir {
+			st := OutputStopped
+			if now.onAir {
+				st = OutputStarted
+			}
+			a.srv.Emit(StreamStateChanged{Active: now.onAir, State: st})
+		}
+		if now.recording != last.recording {
+			st := OutputStopped
+			if now.recording {
+				st = OutputStarted
+			}
+			a.srv.Emit(RecordStateChanged{Active: now.recording, State: st})
+		}
+		if now.layout != last.layout {
+			a.srv.Emit(CurrentProgramSceneChanged{Name: sceneName(now.layout)})
+		}
+		if now.muted != last.muted {
+			a.srv.Emit(InputMuteStateChanged{Name: studioMic, Muted: now.muted})
+		}
+		last = now
+	}
+}
+
+func (a *studioApp) StreamStatus() OutputStatus {
+	st := a.s.Stats()
+	out := OutputStatus{Active: a.s.OnAir(), Reconnecting: st.State == app.StreamReconnecting,
+		TotalFrames: st.FramesSent + st.FramesDropped, SkippedFrames: st.FramesDropped}
+	if out.Active {
+		out.Duration = a.s.Elapsed()
+		out.Bytes = int64(st.Kbps * 1000 / 8 * out.Duration.Seconds())
+	}
+	return out
+}
+
+func (a *studioApp) StartStream(ctx context.Context) error {
+	if a.s.OnAir() {
+		return ErrOutputRunning
+	}
+	if !a.s.Can(app.ActionGoLive) {
+		return fmt.Errorf("pick an approved show first: %w", ErrNotReady)
+	}
+	return a.s.GoLive(ctx)
+}
+
+func (a *studioApp) StopStream(ctx context.Context) error {
+	if !a.s.OnAir() {
+		return ErrOutputNotRunning
+	}
+	return a.s.EndShow(ctx)
+}
+
+func (a *studioApp) RecordStatus() OutputStatus {
+	return OutputStatus{Active: a.s.Recording() != ""}
+}
+
+func (a *studioApp) StartRecord(context.Context) error {
+	if a.s.Recording() != "" {
+		return ErrOutputRunning
+	}
+	_, err := a.s.StartRecording()
+	return err
+}
+
+func (a *studioApp) StopRecord(context.Context) (string, error) {
+	path := a.s.Recording()
+	if path == "" {
+		return "", ErrOutputNotRunning
+	}
+	return path, a.s.StopRecording()
+}
+
+func (a *studioApp) Scenes() ([]string, string) {
+	var names []string
+	for _, l := range studioLayouts {
+		names = append(names, sceneName(l))
+	}
+	cur, _ := a.s.Layout()
+	return names, sceneName(cur)
+}
+
+func (a *studioApp) SetScene(_ context.Context, name string) error {
+	for _, l := range studioLayouts {
+		if sceneName(l) == name {
+			return a.s.SetLayout(l)
+		}
+	}
+	return fmt.Errorf("scene %q: %w", name, ErrNotFound)
+}
+
+func (a *studioApp) Inputs() []Input {
+	return []Input{{Name: "Camera", Kind: "camera"}, {Name: studioMic, Kind: "microphone", Audio: true, Muted: a.s.MicMuted()}}
+}
+
+func (a *studioApp) SetInputMuted(name string, muted bool) error {
+	if name != studioMic {
+		return fmt.Errorf("input %q: %w", name, ErrNotFound)
+	}
+	a.s.SetMicMuted(muted)
+	return nil
+}
+
+func (a *studioApp) Stats() Stats {
+	st := a.s.Stats()
+	return Stats{ActiveFPS: st.FPS, OutputSkipped: st.FramesDropped, OutputTotal: st.FramesSent + st.FramesDropped}
+}
+
+func (a *studioApp) Vendor(_ context.Context, request string, data map[string]any) (map[string]any, error) {
+	desk := a.s.Products()
+	switch request {
+	case "ExplainNextProduct":
+		if desk == nil {
+			return nil, fmt.Errorf("pick a show with products first: %w", ErrNotReady)
+		}
+		if err := desk.Next(); err != nil {
+			return nil, err
+		}
+		return map[string]any{"productId": desk.OnAir()}, nil
+	case "PostBulletin":
+		if desk == nil {
+			return nil, fmt.Errorf("pick a show first: %w", ErrNotReady)
+		}
+		text, _ := data["text"].(string)
+		if strings.TrimSpace(text) == "" {
+			return nil, fmt.Errorf("%w: text", ErrMissingField)
+		}
+		return map[string]any{"bulletin": text}, desk.SetBulletin(text)
+	}
+	return nil, fmt.Errorf("%w: %s", ErrUnknownRequest, request)
+}

@@ -1,0 +1,65 @@
+package remote
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"showcaster/app"
+)
+
+// TestStudioWindowRemoteControl drives a real studio (the test pattern and
+// tone, the embedded platform) with the Go JSON client.
+func TestStudioWindowRemoteControl(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := app.DefaultSettings()
+	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: t.TempDir(), PlatformAddr: "127.0.0.1:0", NoDevices: true, Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer studio.Close()
+	go func() {
+		for range studio.Events() {
+		}
+	}()
+	srv, err := ServeStudio(studio, "127.0.0.1:0", "pw", false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+
+	jc, hello := dialJSON(t, srv)
+	jc.identify(hello, "pw")
+	if m := jc.read(); m.Op != opIdentified {
+		t.Fatalf("identify answered %v", m)
+	}
+	if code, sc := jc.call("GetSceneList", nil); code != statusSuccess || sc["currentProgramSceneName"] != "full" {
+		t.Fatalf("GetSceneList %d %v", code, sc)
+	}
+	if code, _ := jc.call("SetCurrentProgramScene", map[string]any{"sceneName": "pip"}); code != statusSuccess {
+		t.Fatalf("SetCurrentProgramScene %d", code)
+	}
+	if ev := jc.waitEvent("CurrentProgramSceneChanged"); ev["sceneName"] != "pip" {
+		t.Fatalf("scene event %v", ev)
+	}
+	if l, _ := studio.Layout(); l != app.LayoutPiP {
+		t.Fatalf("the studio's layout is %v", l)
+	}
+	if code, _ := jc.call("SetInputMute", map[string]any{"inputName": "Microphone", "inputMuted": true}); code != statusSuccess {
+		t.Fatalf("SetInputMute %d", code)
+	}
+	if ev := jc.waitEvent("InputMuteStateChanged"); ev["inputMuted"] != true || !studio.MicMuted() {
+		t.Fatalf("mute event %v, studio muted %v", ev, studio.MicMuted())
+	}
+	if code, _ := jc.call("StartStream", nil); code != statusNotReady {
+		t.Fatalf("StartStream without a show answered %d, want 207", code)
+	}
+	if code, _ := jc.call("StartRecord", nil); code != statusSuccess {
+		t.Fatalf("StartRecord %d", code)
+	}
+	code, r := jc.call("StopRecord", nil)
+	if path, _ := r["outputPath"].(string); code != statusSuccess || !strings.HasSuffix(path, ".mkv") {
+		t.Fatalf("StopRecord %d %v", code, r)
+	}
+}
