@@ -53,7 +53,7 @@ func runLive(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var o liveOptions
 	fs.StringVar(&o.whip, "whip", "", "WHIP endpoint URL to publish to")
-	fs.StringVar(&o.token, "token", "", "bearer token (the WHIP token, or the studio token with --platform)")
+	fs.StringVar(&o.token, "token", os.Getenv("SHOWCASTER_TOKEN"), "bearer token (the WHIP token, or the studio token with --platform; env SHOWCASTER_TOKEN keeps it out of ps)")
 	fs.StringVar(&o.platformURL, "platform", "", "platform base URL: publish a show through the platform API")
 	fs.StringVar(&o.showID, "show", "", "show id on the platform (with --platform)")
 	fs.BoolVar(&o.trial, "trial", false, "run a trial broadcast that the audience does not see (with --platform)")

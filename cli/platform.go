@@ -19,7 +19,8 @@ func runPlatform(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8089", "listen address (host:port)")
 	data := fs.String("data", "", "data directory (default: the user's config directory, showcaster/platform)")
-	token := fs.String("studio-token", "", "studio token (default: generated once and kept in the data directory)")
+	token := fs.String("studio-token", os.Getenv("SHOWCASTER_STUDIO_TOKEN"), "studio token, at least 8 characters (env SHOWCASTER_STUDIO_TOKEN; default: generated once and kept in the data directory)")
+	tokenFile := fs.String("studio-token-file", "", "read the studio token from this file (so it does not show in ps)")
 	verbose := fs.Bool("v", false, "log diagnostics to stderr")
 	var iceURLs []string
 	fs.Func("ice-server", "a STUN or TURN URL announced to WHIP/WHEP clients (repeatable)", func(v string) error {
@@ -31,6 +32,14 @@ func runPlatform(args []string, stdout, stderr io.Writer) int {
 	category := fs.String("category", "consumer", "the anchor's goods for the anchor level: consumer or industrial")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *tokenFile != "" {
+		b, err := os.ReadFile(*tokenFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "showcaster platform: --studio-token-file: %v\n", err)
+			return 2
+		}
+		*token = strings.TrimSpace(string(b))
 	}
 	cat, err := anchor.ParseCategory(*category)
 	if err != nil {
