@@ -21,10 +21,15 @@ type CoHostConfig struct {
 	Token  string
 	ShowID string
 	// Host is the host's picture (the engine's main source); it stays on the canvas.
-	Host   capture.VideoSource
-	Layout scene.GuestLayout
-	Logf   func(format string, args ...any)
+	Host capture.VideoSource
+	// HostAudioID is the engine's id of the host's sound (default "main").
+	HostAudioID string
+	Layout      scene.GuestLayout
+	Logf        func(format string, args ...any)
 }
+
+// Guest is an invited co-host: id, name and their link.
+type Guest = platform.Guest
 
 // GuestState is one guest as the host's controls see them.
 type GuestState struct {
@@ -63,13 +68,16 @@ func NewCoHost(cfg CoHostConfig) *CoHost {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
+	if cfg.HostAudioID == "" {
+		cfg.HostAudioID = "main"
+	}
 	if cfg.Layout == scene.GuestLayoutUnknown {
 		cfg.Layout = scene.GuestSide
 	}
 	return &CoHost{cfg: cfg, layout: cfg.Layout}
 }
 
-// SetHostAudio puts the host's sound into the program (engine source "main")
+// SetHostAudio puts the host's sound into the program (engine source HostAudioID)
 // through a tee, so each guest's return can carry it.
 func (c *CoHost) SetHostAudio(src capture.AudioSource) error {
 	tee := guest.NewTee(src)
@@ -80,7 +88,18 @@ func (c *CoHost) SetHostAudio(src capture.AudioSource) error {
 	for _, g := range gs {
 		_ = g.ret.SetSource("host", tee.Tap())
 	}
-	return c.cfg.Engine.SetAudio("main", tee)
+	return c.cfg.Engine.SetAudio(c.cfg.HostAudioID, tee)
+}
+
+// SetHost changes the host's picture (the engine's new main source).
+func (c *CoHost) SetHost(src capture.VideoSource) {
+	c.mu.Lock()
+	c.cfg.Host = src
+	n := len(c.guests)
+	c.mu.Unlock()
+	if n > 0 {
+		c.relayout()
+	}
 }
 
 func guestAudioID(id string) string { return "guest:" + id }
@@ -223,9 +242,10 @@ func (c *CoHost) relayout() {
 		}
 	}
 	l := c.layout
+	host := c.cfg.Host
 	c.mu.Unlock()
 	ec := c.cfg.Engine.Config()
-	c.cfg.Engine.Scene().SetItems(scene.GuestItems(l, ec.Width, ec.Height, c.cfg.Host, vids))
+	c.cfg.Engine.Scene().SetItems(scene.GuestItems(l, ec.Width, ec.Height, host, vids))
 }
 
 // Close stops receiving every guest (their links stay valid until the show ends).

@@ -9,7 +9,7 @@ var (
 	// ErrNoChartFont: no TrueType font with Chinese is installed for the report's charts.
 	ErrNoChartFont = errors.New("no Chinese font for the report's charts: install fonts-wqy-microhei (make deps)")
 	// ErrChart: the report's charts could not be drawn.
-	ErrChart = errors.New("the report's charts could not be drawn")
+	ErrChart             = errors.New("the report's charts could not be drawn")
 	ErrAlreadyPublishing = errors.New("already publishing: end the current broadcast first")
 	ErrAlreadyRecording  = errors.New("already recording: stop the current recording first")
 	ErrNoShow            = errors.New("no show selected: pick or create a show plan first")

@@ -302,6 +302,7 @@ func (s *Studio) EndShow(ctx context.Context) error {
 		return ErrNoShow
 	}
 	s.cfg.Logf("ending the %s of show %s", sh.State, sh.ID)
+	s.endGuests()
 	if eng != nil {
 		eng.StopPublishing()
 	}

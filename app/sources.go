@@ -151,7 +151,17 @@ func (s *Studio) openMic(st Settings) {
 	if src == nil {
 		src = capture.NewTone(capture.ToneConfig{Amplitude: 0.05, Clock: s.clk})
 	}
-	if err := eng.SetAudio("mic", src); err != nil {
+	s.mu.Lock()
+	co := s.cohost
+	s.mu.Unlock()
+	if co != nil {
+		// Through the co-host's tee: every guest's mix-minus carries the host.
+		err := co.SetHostAudio(src)
+		if err != nil {
+			s.emit(Notice{Err: err})
+			return
+		}
+	} else if err := eng.SetAudio("mic", src); err != nil {
 		s.emit(Notice{Err: err})
 		return
 	}
@@ -239,7 +249,11 @@ func (s *Studio) arrange(kind SourceKind, id string, l Layout) error {
 	eng.SetVideoFade(l, main, second, fade)
 	s.mu.Lock()
 	s.mainKind, s.mainID, s.layout = kind, id, l
+	co := s.cohost
 	s.mu.Unlock()
+	if co != nil {
+		co.SetHost(main) // guests keep their places beside the new host picture
+	}
 	return nil
 }
 

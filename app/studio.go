@@ -68,7 +68,9 @@ type Studio struct {
 	feed SocialFeed
 	// beauty are the beauty filters on the cameras of the arrangement on
 	// air, so that a change in Settings reaches them at the next frame.
-	beauty   []*capture.BeautySource
+	beauty []*capture.BeautySource
+	// cohost brings guests into the program (nil until the first invitation).
+	cohost   *CoHost
 	mainKind SourceKind
 	mainID   string
 	layout   Layout

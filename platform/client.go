@@ -57,6 +57,9 @@ func NewClient(cfg ClientConfig) *Client {
 // BaseURL is the platform's base URL.
 func (c *Client) BaseURL() string { return c.base }
 
+// Token is the studio token the client sends (for WHEP/WHIP calls made beside it).
+func (c *Client) Token() string { return c.token }
+
 // do sends a JSON request and decodes a JSON answer into out (when not nil).
 func (c *Client) do(ctx context.Context, op, method, path string, in, out any) error {
 	var body io.Reader

@@ -392,3 +392,11 @@ func (h *harness) settle(d time.Duration) {
 	end := time.Now().Add(d)
 	h.waitFor("settle", func() bool { return time.Now().After(end) })
 }
+
+func (f *fakeStudio) InviteGuest(ctx context.Context, name string) (app.Guest, error) {
+	return app.Guest{ID: "g1", Name: name, URL: "http://127.0.0.1:8089/guest/s1/g1?t=secret"}, nil
+}
+func (f *fakeStudio) Guests() []app.GuestState                         { return nil }
+func (f *fakeStudio) MuteGuest(id string, muted bool) error            { return nil }
+func (f *fakeStudio) HideGuest(id string, hidden bool) error           { return nil }
+func (f *fakeStudio) RemoveGuest(ctx context.Context, id string) error { return nil }

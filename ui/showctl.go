@@ -35,6 +35,7 @@ type showPanel struct {
 	prods   *widget.Button
 	setts   *widget.Button
 	record  *widget.Button
+	guests  *widget.Button
 
 	newForm   *newShowForm
 	shows     []app.Show
@@ -64,13 +65,14 @@ func newShowPanel(w *studioWindow) *showPanel {
 	p.record = widget.NewButtonWithIcon(lang.L("Record"), theme.MediaRecordIcon(), p.toggleRecording)
 	p.prods = widget.NewButtonWithIcon(lang.L("Products"), theme.ListIcon(), w.openProducts)
 	p.setts = widget.NewButtonWithIcon(lang.L("Settings"), theme.SettingsIcon(), w.openSettings)
+	p.guests = widget.NewButtonWithIcon(lang.L("Guests"), theme.AccountIcon(), w.openGuests)
 	p.updateButtons()
 	return p
 }
 
 func (p *showPanel) content() fyne.CanvasObject {
 	left := container.NewHBox(widget.NewLabel(lang.L("Show")), container.NewGridWrap(fyne.NewSize(280, p.picker.MinSize().Height), p.picker), p.create, p.state)
-	right := container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed, widget.NewSeparator(), p.record, p.prods, p.setts)
+	right := container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed, widget.NewSeparator(), p.record, p.guests, p.prods, p.setts)
 	return container.NewBorder(nil, widget.NewSeparator(), left, right)
 }
 

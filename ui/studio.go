@@ -59,6 +59,13 @@ type Studio interface {
 	GreetOnProgram(l app.FeedLine) error
 	GreetOffProgram()
 
+	// Co-hosting (连麦): guests on the program while the show is on air.
+	InviteGuest(ctx context.Context, name string) (app.Guest, error)
+	Guests() []app.GuestState
+	MuteGuest(id string, muted bool) error
+	HideGuest(id string, hidden bool) error
+	RemoveGuest(ctx context.Context, id string) error
+
 	// Destinations besides this platform, started by Go live.
 	DestinationList() []app.DestinationSpec
 	SaveDestinations([]app.DestinationSpec) error
