@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,49 @@ func TestGiftsReachThePanel(t *testing.T) {
 	st, err := tk.State(ctx)
 	if err != nil || len(st) != 1 || !st[0].Active {
 		t.Fatalf("toolkit state %+v, %v", st, err)
+	}
+}
+
+// TestToolCardsOnProgram: the running lucky bag and flash sale go on the
+// program as cards and come down again.
+func TestToolCardsOnProgram(t *testing.T) {
+	s := startStudio(t)
+	ctx := context.Background()
+	if _, err := s.CreateShow(ctx, "卡片", time.Now().Add(time.Hour), 60*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "approval", func(e ShowStateChanged) bool { return e.Show.State == platform.StateApproved })
+	if err := s.StartTrial(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, s, "trial state", func(e ShowStateChanged) bool { return e.Show.State == platform.StateTrial })
+	if err := s.ShowToolCard(ctx, ToolCardLottery); !errors.Is(err, ErrNoTool) {
+		t.Fatalf("a lucky-bag card with no lucky bag: %v", err)
+	}
+	tk := s.Toolkit()
+	if _, err := tk.StartLottery(ctx, NewLottery{Prize: "杯子", Winners: 1, Condition: "password", Password: "想要", CountdownS: 30}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ShowToolCard(ctx, ToolCardLottery); err != nil {
+		t.Fatal(err)
+	}
+	if s.ToolCardOnProgram() != ToolCardLottery {
+		t.Errorf("card on program: %q", s.ToolCardOnProgram())
+	}
+	if _, err := tk.PublishProducts(ctx, []Product{{ID: "p1", LinkNo: 1, Title: "杯子", PriceCents: 9900}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tk.StartFlashSale(ctx, NewFlash{ProductID: "p1", PriceCents: 4900, Quantity: 5, DurationS: 30}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ShowToolCard(ctx, ToolCardFlashSale); err != nil {
+		t.Fatal(err)
+	}
+	if s.ToolCardOnProgram() != ToolCardFlashSale {
+		t.Errorf("card on program: %q", s.ToolCardOnProgram())
+	}
+	s.HideToolCard()
+	if s.ToolCardOnProgram() != "" {
+		t.Errorf("card still on program: %q", s.ToolCardOnProgram())
 	}
 }

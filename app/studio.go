@@ -66,6 +66,8 @@ type Studio struct {
 	privateThreads map[string]bool
 	// feed merges gifts, follows and welcomes for the comment panel.
 	feed SocialFeed
+	// tools is the lucky-bag or flash-sale card on the program.
+	tools toolCard
 	// beauty are the beauty filters on the cameras of the arrangement on
 	// air, so that a change in Settings reaches them at the next frame.
 	beauty []*capture.BeautySource

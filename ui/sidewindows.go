@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"context"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -46,7 +48,15 @@ func (w *studioWindow) openProducts() {
 				return tk
 			}
 			return nil
-		}, desk))
+		}, desk, func(kind string) error {
+			if kind == "" {
+				w.studio.HideToolCard()
+				return nil
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			return w.studio.ShowToolCard(ctx, kind)
+		}))
 		w.side.products.win.SetCloseIntercept(func() { w.side.products.win.Hide() })
 		w.side.products.win.Resize(fyne.NewSize(720, 640))
 	}

@@ -58,6 +58,10 @@ type Studio interface {
 	// GreetOnProgram puts a welcome or thank-you line on the program.
 	GreetOnProgram(l app.FeedLine) error
 	GreetOffProgram()
+	// ShowToolCard puts the running lucky bag or flash sale on the program
+	// (app.ToolCardLottery, app.ToolCardFlashSale) with its countdown.
+	ShowToolCard(ctx context.Context, kind string) error
+	HideToolCard()
 
 	// Co-hosting (连麦): guests on the program while the show is on air.
 	InviteGuest(ctx context.Context, name string) (app.Guest, error)

@@ -32,6 +32,10 @@ type toolkitAPI interface {
 type toolsTab struct {
 	toolkit func() toolkitAPI // the selected show's, or nil
 	desk    *app.ProductDesk
+	// cards puts a tool's card on the program ("" takes it down); nil hides the buttons.
+	cards func(kind string) error
+
+	lotteryCard, flashCard, cardDown *widget.Button
 
 	prize, winners, password, countdown *widget.Entry
 	condition                           *widget.Select
@@ -55,8 +59,8 @@ type toolsTab struct {
 
 var conditionValues = []string{"none", "follow", "share", "password"}
 
-func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk) *toolsTab {
-	t := &toolsTab{toolkit: toolkit, desk: desk}
+func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk, cards func(kind string) error) *toolsTab {
+	t := &toolsTab{toolkit: toolkit, desk: desk, cards: cards}
 	entry := func(placeholder, text string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(placeholder)
@@ -120,9 +124,30 @@ func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk) *toolsTab {
 		item(lang.L("Total (yuan)"), t.redTotal), item(lang.L("Shares"), t.redCount), item(lang.L("Opens in (s)"), t.redOpensIn)}, t.sendRed)
 	runHead := widget.NewLabel(lang.L("Running"))
 	runHead.TextStyle.Bold = true
+	card := func(kind, what string) func() {
+		return func() {
+			if t.cards == nil {
+				return
+			}
+			go func() {
+				err := t.cards(kind)
+				fyne.Do(func() {
+					if err != nil {
+						t.setStatus(fmt.Sprintf("%s: %v", what, err), true)
+					} else {
+						t.setStatus(what, false)
+					}
+				})
+			}()
+		}
+	}
+	t.lotteryCard = widget.NewButtonWithIcon(lang.L("Lucky bag on program"), theme.UploadIcon(), card(app.ToolCardLottery, lang.L("Lucky bag on program")))
+	t.flashCard = widget.NewButtonWithIcon(lang.L("Flash sale on program"), theme.UploadIcon(), card(app.ToolCardFlashSale, lang.L("Flash sale on program")))
+	t.cardDown = widget.NewButtonWithIcon(lang.L("Take card down"), theme.CancelIcon(), card("", lang.L("Take card down")))
+	cardBar := container.NewHBox(t.lotteryCard, t.flashCard, t.cardDown)
 	left := container.NewVBox(lottery, widget.NewSeparator(), coupon)
 	right := container.NewVBox(flash, widget.NewSeparator(), red)
-	t.box = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), runHead, t.running, t.status), nil, nil,
+	t.box = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, runHead, cardBar), t.running, t.status), nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, left, right)))
 	t.reloadProducts()
 	t.draw()

@@ -14,10 +14,12 @@ import (
 	"showcaster/app"
 )
 
-func (f *fakeStudio) Toolkit() *app.Toolkit                    { return nil }
-func (f *fakeStudio) Thank(context.Context, app.FeedLine) error { return nil }
-func (f *fakeStudio) GreetOnProgram(app.FeedLine) error        { return nil }
-func (f *fakeStudio) GreetOffProgram()                         {}
+func (f *fakeStudio) Toolkit() *app.Toolkit                      { return nil }
+func (f *fakeStudio) Thank(context.Context, app.FeedLine) error  { return nil }
+func (f *fakeStudio) GreetOnProgram(app.FeedLine) error          { return nil }
+func (f *fakeStudio) GreetOffProgram()                           {}
+func (f *fakeStudio) ShowToolCard(context.Context, string) error { return nil }
+func (f *fakeStudio) HideToolCard()                              {}
 
 // fakeToolkit records what the Tools tab starts and answers a state.
 type fakeToolkit struct {
@@ -112,7 +114,14 @@ func TestToolsTab(t *testing.T) {
 	}
 	fk := &fakeToolkit{}
 	w := newProductWindow(a, desk)
-	tt := newToolsTab(func() toolkitAPI { return fk }, desk)
+	var cardsMu sync.Mutex
+	var cards []string
+	tt := newToolsTab(func() toolkitAPI { return fk }, desk, func(kind string) error {
+		cardsMu.Lock()
+		defer cardsMu.Unlock()
+		cards = append(cards, kind)
+		return nil
+	})
 	w.addTools(tt)
 	if w.tabs == nil || len(w.tabs.Items) != 2 || w.tabs.Items[1].Text != "Tools" {
 		t.Fatalf("the product window's tabs: %+v", w.tabs)
@@ -185,6 +194,13 @@ func TestToolsTab(t *testing.T) {
 	}
 	if len(fk.coupons) != 1 {
 		t.Errorf("the bad amount reached the platform: %d coupons", len(fk.coupons))
+	}
+	test.Tap(tt.lotteryCard)
+	waitUntil(t, "the card on the program", func() bool { cardsMu.Lock(); defer cardsMu.Unlock(); return len(cards) == 1 })
+	test.Tap(tt.cardDown)
+	waitUntil(t, "the card taken down", func() bool { cardsMu.Lock(); defer cardsMu.Unlock(); return len(cards) == 2 })
+	if cards[0] != app.ToolCardLottery || cards[1] != "" {
+		t.Errorf("card calls %q", cards)
 	}
 }
 
