@@ -87,6 +87,8 @@ type Engine struct {
 	// audioTime puts the Opus encoder's packets on the program clock; it is
 	// used by encodeAudio only.
 	audioTime encode.AudioTimeline
+	// health is the last seconds of the stream, for judging its health.
+	health healthWindow
 	// publishing counts toward Stats.Reconnects across the WHIP sessions of one Publish.
 	reconnects int
 
@@ -452,7 +454,11 @@ func (e *Engine) Stats() Stats {
 		st.Reconnects = max(reconnects, ws.ReconnectAttempts)
 	}
 	st.FramesDropped = st.Drops.Encoder + st.Drops.SendQueue + st.Drops.NotLive + st.Drops.AwaitKeyframe
-	st.Health, st.Reason = judgeHealth(st, e.cfg.FPS, float64(e.cfg.MinKbps))
+	e.mu.Lock()
+	e.health.add(st)
+	view := e.health.view(float64(e.cfg.MinKbps))
+	e.mu.Unlock()
+	st.Health, st.Reason = judgeHealth(st, view, e.cfg.FPS, float64(e.cfg.MinKbps))
 	return st
 }
 

@@ -129,8 +129,10 @@ type Stats struct {
 	TargetKbps float64
 	Reconnects int
 	Health     Health
-	// Reason says in plain words why Health is not good, and what to do.
-	Reason string
+	// Reason says in plain words why Health is not good, and what to do: a
+	// *Message (the window translates it; Error() is the English), nil when
+	// there is nothing to say.
+	Reason error
 }
 
 // Drops counts lost video frames by stage: the encoder fell behind the

@@ -101,7 +101,7 @@ func (h *healthBar) update(s app.Stats) {
 		h.detail.SetText(fmt.Sprintf(lang.L("%.0f fps · %.0f kbps · dropped %d · RTT %d ms · loss %.1f%% · reconnects %d"),
 			s.FPS, s.Kbps, s.FramesDropped, s.RTT.Milliseconds(), s.Loss*100, s.Reconnects))
 	}
-	h.setHealth(s.Health, s.Reason)
+	h.setHealth(s.Health, errText(s.Reason))
 }
 
 func (h *healthBar) reconnecting(e app.Reconnecting) {
