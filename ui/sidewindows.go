@@ -16,6 +16,7 @@ type sideWindows struct {
 	products     *productWindow
 	prompter     *prompterWindow
 	destinations *destinationsWindow
+	data         *dataScreen // the live data screen (datascreen.go)
 	// cueOnPreview: the prompter's text sits over the studio's preview.
 	cueOnPreview bool
 }

@@ -56,6 +56,8 @@ type studioWindow struct {
 	heldAt time.Time
 	side   sideWindows
 	report *reportView // the last report shown
+	// counters are the latest online, likes, orders and revenue (for the data screen).
+	counters app.Counters
 	// lastImport is the summary of the last CSV import, as shown.
 	lastImport string
 
@@ -209,6 +211,10 @@ func (w *studioWindow) apply(b *batch) {
 			comments = true
 		case app.Counters:
 			w.comments.setCounters(e)
+			w.counters = e
+			if w.side.data != nil {
+				w.side.data.apply(e, w)
+			}
 		case app.SettingsRepaired:
 			// The repaired values are the ones in force: store them, so the
 			// next start does not meet the same problem.
