@@ -159,6 +159,7 @@ func (s *Studio) Start(ctx context.Context) error {
 		}
 		s.emit(SettingsRepaired{Changes: s.repaired, Settings: st})
 	}
+	s.repairRecordings()
 	if err := s.connectPlatform(st); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"showcaster/capture"
 	"showcaster/internal/clock"
 	"showcaster/platform"
+	"showcaster/publish"
 	"showcaster/scene"
 	"showcaster/scene/overlay"
 )
@@ -185,6 +187,15 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	}
 	eng.Start(ctx)
 	if o.record != "" {
+		// A recording a crash cut off in the same folder gets its duration
+		// and index back (before this run writes there).
+		if done, err := publish.RepairRecordings(filepath.Dir(o.record)); err != nil {
+			fmt.Fprintf(stderr, "showcaster live: %v\n", err)
+		} else {
+			for _, p := range done {
+				fmt.Fprintf(stderr, "showcaster live: repaired the cut recording %s (duration and index written)\n", p)
+			}
+		}
 		if err := eng.StartRecording(o.record); err != nil {
 			return err
 		}
