@@ -54,7 +54,7 @@ type toolsTab struct {
 	state                          []app.ToolState
 	fetchedAt                      time.Time
 	productIDs                     []string
-	box                            fyne.CanvasObject
+	box                            *fyne.Container
 }
 
 var conditionValues = []string{"none", "follow", "share", "password"}
@@ -376,6 +376,7 @@ func (t *toolsTab) draw() {
 	t.running.RemoveAll()
 	if len(t.state) == 0 {
 		t.running.Add(widget.NewLabel(lang.L("Nothing running yet.")))
+		t.box.Refresh()
 		return
 	}
 	elapsed := time.Since(t.fetchedAt) // see refresh
@@ -394,6 +395,7 @@ func (t *toolsTab) draw() {
 		}
 		t.running.Add(l)
 	}
+	t.box.Refresh() // the list's height changed: lay the tab out again
 }
 
 func countdownText(d time.Duration) string {

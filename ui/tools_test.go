@@ -1,13 +1,18 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -194,6 +199,12 @@ func TestToolsTab(t *testing.T) {
 	}
 	if len(fk.coupons) != 1 {
 		t.Errorf("the bad amount reached the platform: %d coupons", len(fk.coupons))
+	}
+	if dir := os.Getenv("SHOWCASTER_TOOLKIT_SHOTS"); dir != "" {
+		w.win.Resize(fyne.NewSize(980, 720))
+		var buf bytes.Buffer
+		png.Encode(&buf, w.win.Canvas().Capture())
+		os.WriteFile(filepath.Join(dir, "tools-tab.png"), buf.Bytes(), 0o644)
 	}
 	test.Tap(tt.lotteryCard)
 	waitUntil(t, "the card on the program", func() bool { cardsMu.Lock(); defer cardsMu.Unlock(); return len(cards) == 1 })
