@@ -45,6 +45,7 @@ type liveOptions struct {
 	recordDir             string
 	beauty                string
 	guests                guestNames
+	joinGuest             string
 	guestLayout           string
 	// clk paces the run and its stats lines; nil is the wall clock.
 	clk clock.Clock
@@ -76,6 +77,7 @@ func runLive(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.scene, "scene", "", "start on this scene: full, pip or side (or 全屏, 画中画, 并排); overrides --layout")
 	fs.StringVar(&o.recordDir, "record-dir", ".", "where recordings started by remote control are written")
 	fs.Var(&o.guests, "invite-guest", "invite a co-host (连麦) by name (repeatable, up to 3; with --platform): prints {\"guest\":{\"id\",\"name\",\"url\"}} and puts them into the program")
+	fs.StringVar(&o.joinGuest, "join-guest", "", "join another studio's show as its guest with this guest link, sending this program (two studios on one screen); alone or beside --whip/--platform")
 	fs.StringVar(&o.guestLayout, "guest-layout", "side", "with --invite-guest: side (host | guest), pip, guest (full) or grid")
 	fs.StringVar(&o.beauty, "beauty", "", "beauty on a camera: smoothing,brightening,light, each 0..100 (e.g. 60,40,30)")
 	if err := fs.Parse(args); err != nil {
@@ -116,8 +118,8 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.whip == "" && o.platformURL == "" {
-		return fmt.Errorf("%w: give --whip URL (any WHIP server) or --platform URL --show ID", ErrBadFlag)
+	if o.whip == "" && o.platformURL == "" && o.joinGuest == "" {
+		return fmt.Errorf("%w: give --whip URL (any WHIP server), --platform URL --show ID, or --join-guest LINK", ErrBadFlag)
 	}
 	if o.platformURL != "" && o.showID == "" {
 		return fmt.Errorf("%w: --platform needs --show ID (see 'showcaster shows list')", ErrBadFlag)
@@ -215,10 +217,19 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) error {
 			go printEvents(ctx, client, o.showID, out)
 		}
 	}
-	if err := eng.Publish(ctx, whipURL, token); err != nil {
-		return err
+	if o.joinGuest != "" {
+		stopGuest, err := joinAsGuest(o.joinGuest, eng, w, h, o.fps, maxKbps, stderr)
+		if err != nil {
+			return err
+		}
+		defer stopGuest()
 	}
-	fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, app.RedactURL(whipURL))
+	if whipURL != "" {
+		if err := eng.Publish(ctx, whipURL, token); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "publishing %dx%d@%d to %s\n", w, h, o.fps, app.RedactURL(whipURL))
+	}
 	if len(o.guests) > 0 {
 		co, err := startGuests(ctx, o, eng, client, main, hostAudio, out)
 		if err != nil {

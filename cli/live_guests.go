@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"showcaster/app"
 	"showcaster/capture"
+	"showcaster/guest"
 	"showcaster/platform"
 	"showcaster/scene"
 )
@@ -58,4 +60,27 @@ func startGuests(ctx context.Context, o liveOptions, eng *app.Engine, client *pl
 		out.json(guestLine{Guest: g})
 	}
 	return co, nil
+}
+
+// joinAsGuest sends this studio's program to another studio's show through
+// its guest link (VP8 + Opus, beside any other output); stop ends it.
+func joinAsGuest(link string, eng *app.Engine, w, h, fps, kbps int, stderr io.Writer) (stop func(), err error) {
+	gl, err := guest.ParseGuestLink(link)
+	if err != nil {
+		return nil, err
+	}
+	sink := eng.Scene().AddSink("guest-link", 2)
+	s, err := guest.StartSender(guest.SenderConfig{Link: gl, Frames: sink.Frames(), Width: w, Height: h, FPS: fps, BitrateBps: min(kbps, 2500) * 1000,
+		Logf: func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }})
+	if err != nil {
+		sink.Close()
+		return nil, err
+	}
+	eng.SetAudioTap(s.WriteAudio)
+	fmt.Fprintf(stderr, "joining as a guest: %s\n", app.RedactURL(gl.WHIPURL))
+	return func() {
+		eng.SetAudioTap(nil)
+		s.Close()
+		sink.Close()
+	}, nil
 }

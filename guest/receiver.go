@@ -45,6 +45,8 @@ var (
 	ErrClosed = errors.New("the guest receiver is closed")
 	// ErrRefused: the platform refused the WHEP request (wrong token, removed guest).
 	ErrRefused = errors.New("the platform refused to send the guest: check the studio token, or invite the guest again")
+	// ErrBadLink: not a guest link.
+	ErrBadLink = errors.New("this is not a guest link: paste the whole link the host sent (…/guest/SHOW/GUEST?t=…)")
 	// ErrDecode: the decoder could not start.
 	ErrDecode = errors.New("the guest's picture or sound cannot be decoded: check that libvpx and libopus are installed (make deps)")
 )
