@@ -21,7 +21,7 @@ fi
 if has platform; then
 echo "== Platform fan-out and glass-to-glass latency"
 go test -tags "$TAGS" -run '^$' -bench 'RelayFanout' -benchtime 1x ./platform/server/ | tee "$out/fanout-relay.txt"
-go test -tags "$TAGS" -run '^$' -bench 'EventSockets' -benchtime 1x -timeout 20m ./platform/server/ | tee "$out/event-sockets.txt"
+go test -tags "$TAGS" -run '^$' -bench 'EventSockets|WHEPFlood' -benchtime 1x -timeout 20m ./platform/server/ | tee "$out/platform-abuse.txt"
 go test -tags "$TAGS" -count=1 -run 'TestViewerFanout' -v -timeout 20m ./e2e/ -args -fanout | tee "$out/fanout.txt"
 go test -tags "$TAGS" -count=1 -run 'TestGlassToGlass' -v -timeout 10m ./e2e/ -args -latency | tee "$out/latency.txt"
 # The same with a sound server (a private PulseAudio with a null sink), as viewers with speakers have,
