@@ -59,6 +59,7 @@ func (s *Studio) startEvents(showID string) {
 	s.mu.Unlock()
 	go s.pumpEvents(ctx, showID, sub)
 	go s.flushFeed(ctx)
+	go s.watchSession(ctx)
 }
 
 // pumpEvents turns the platform's event stream into studio events.

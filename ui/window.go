@@ -258,6 +258,12 @@ func (w *studioWindow) apply(b *batch) {
 			w.applySide(e)
 		case app.SocialReceived:
 			w.comments.social.add(e.Line)
+		case app.SessionNote:
+			if e.Warning {
+				w.notifyWarning(errText(e.Msg))
+			} else {
+				w.notify(errText(e.Msg))
+			}
 		}
 	}
 	if b.dropped > 0 {
