@@ -213,9 +213,12 @@ func TestRTMPPublishesH264AndAACToNginx(t *testing.T) {
 	if len(keys) < 3 {
 		t.Fatalf("keyframes at %v, want one every 2 s", keys)
 	}
+	// A keyframe the output asked for (after a drop on a very busy
+	// machine) comes early; without one they are exactly 2 s apart.
+	asked := p.keyRequests.Load() > 1
 	for i := 1; i < len(keys); i++ {
-		if d := keys[i] - keys[i-1]; math.Abs(d-2) > 0.1 {
-			t.Fatalf("keyframes at %v: %.2f s apart, want 2", keys, d)
+		if d := keys[i] - keys[i-1]; d > 2.1 || (!asked && math.Abs(d-2) > 0.1) {
+			t.Fatalf("keyframes at %v: %.2f s apart, want 2 (keyframe requests: %d)", keys, d, p.keyRequests.Load())
 		}
 	}
 	for _, l := range logs {
