@@ -5,13 +5,14 @@ import (
 	"os"
 
 	"showcaster/cli"
+	"showcaster/remote"
 	"showcaster/ui"
 )
 
 func main() {
 	args := os.Args[1:]
 	if len(args) == 0 || args[0] == "studio" {
-		os.Exit(ui.Main(args))
+		os.Exit(ui.Main(args, remote.ForStudio))
 	}
 	os.Exit(cli.Main(args, os.Stdout, os.Stderr))
 }

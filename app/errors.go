@@ -35,6 +35,8 @@ var (
 var (
 	// ErrNoScene: no scene by that name.
 	ErrNoScene = errors.New("no such scene: pick one of the studio's scenes (the list is in the Scenes panel)")
+	// ErrRemoteControl: remote control could not start.
+	ErrRemoteControl = errors.New("remote control could not start: pick another port in Settings, or close the program using it")
 	// ErrLastScene: the studio keeps at least one scene.
 	ErrLastScene = errors.New("the last scene cannot be deleted: add another scene first")
 )

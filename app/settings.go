@@ -27,6 +27,13 @@ type Settings struct {
 	// Beauty is the camera's beauty filter (smoothing, brightening, light);
 	// all zero is off, the default.
 	Beauty Beauty
+	// RemoteControl serves obs-websocket v5 remote control (off by default)
+	// on RemotePort (0: 4455) of this machine, or of every interface with
+	// RemoteLAN; RemotePassword is generated when it is first switched on.
+	RemoteControl  bool
+	RemoteLAN      bool
+	RemotePort     int
+	RemotePassword string
 }
 
 // Beauty is the camera's beauty (美颜) settings, each 0..100.

@@ -40,6 +40,12 @@ func (s Settings) Validate() error {
 	if s.ChimeVolume < 0 || s.ChimeVolume > 1 {
 		return Say(ErrBadSetting, "the chime volume must be 0 to 100%%")
 	}
+	if s.RemotePort < 0 || s.RemotePort > 65535 {
+		return Say(ErrBadSetting, "the remote control port must be 1 to 65535")
+	}
+	if s.RemoteControl && s.RemoteLAN && s.RemotePassword == "" {
+		return Say(ErrBadSetting, "remote control for other machines needs a password")
+	}
 	if s.Beauty.Validate() != nil {
 		return Say(ErrBadSetting, "the beauty settings must be 0 to 100")
 	}

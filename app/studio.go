@@ -31,6 +31,9 @@ type StudioConfig struct {
 	NoDevices bool
 	Clock     clock.Clock
 	Logf      func(format string, args ...any)
+	// RemoteControl serves remote control when Settings turn it on (nil:
+	// never; package remote's ForStudio in the app).
+	RemoteControl RemoteControlFunc
 }
 
 // Studio is the composition root behind the window: it owns the engine, the
@@ -38,6 +41,7 @@ type StudioConfig struct {
 // life cycle, and tells the UI what happens through Events.
 type Studio struct {
 	cfg    StudioConfig
+	remote remoteRoom
 	clk    clock.Clock
 	events *eventQueue
 
@@ -183,6 +187,7 @@ func (s *Studio) Start(ctx context.Context) error {
 		s.chimer = ch
 	}
 	s.applyMonitor()
+	s.applyRemote(st)
 	return nil
 }
 
@@ -205,6 +210,7 @@ func (s *Studio) Close() error {
 	s.mu.Unlock()
 	s.cfg.Logf("closing the studio")
 	s.CancelCountdown()
+	s.closeRemote()
 	s.stopEvents()
 	var err error
 	if s.desk != nil {

@@ -57,6 +57,7 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 	case st.MicID != old.MicID:
 		s.openMic(st)
 	}
+	s.applyRemote(st)
 	if st.Beauty != old.Beauty {
 		s.setBeauty(st.Beauty)
 	}

@@ -2,6 +2,7 @@ package remote
 
 import (
 	"context"
+	"io"
 	"fmt"
 	"strings"
 	"sync"
@@ -198,4 +199,10 @@ func (a *studioApp) Vendor(_ context.Context, request string, data map[string]an
 		return map[string]any{"bulletin": text}, desk.SetBulletin(text)
 	}
 	return nil, fmt.Errorf("%w: %s", ErrUnknownRequest, request)
+}
+
+// ForStudio is ServeStudio as the studio starts it from its Settings
+// (app.RemoteControlFunc).
+func ForStudio(s *app.Studio, addr, password string, lan bool) (io.Closer, error) {
+	return ServeStudio(s, addr, password, lan, nil)
 }

@@ -2,8 +2,13 @@ package remote
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"showcaster/app"
 )
@@ -61,5 +66,49 @@ func TestStudioWindowRemoteControl(t *testing.T) {
 	code, r := jc.call("StopRecord", nil)
 	if path, _ := r["outputPath"].(string); code != statusSuccess || !strings.HasSuffix(path, ".mkv") {
 		t.Fatalf("StopRecord %d %v", code, r)
+	}
+}
+
+// TestStudioStartsRemoteControlFromSettings: Settings turn it on (the
+// studio serves it through ForStudio, as the window does) and off again.
+func TestStudioStartsRemoteControlFromSettings(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st := app.DefaultSettings()
+	st.RemoteControl, st.RemotePort, st.RemotePassword = true, port, "from-settings"
+	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: t.TempDir(), PlatformAddr: "127.0.0.1:0",
+		NoDevices: true, Logf: t.Logf, RemoteControl: ForStudio})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer studio.Close()
+	go func() {
+		for range studio.Events() {
+		}
+	}()
+	url := studio.RemoteAddress()
+	if url != fmt.Sprintf("ws://127.0.0.1:%d", port) {
+		t.Fatalf("RemoteAddress %q", url)
+	}
+	dctx, dcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer dcancel()
+	c, _, err := websocket.Dial(dctx, url, &websocket.DialOptions{Subprotocols: []string{subprotocolJSON}})
+	if err != nil {
+		t.Fatalf("remote control from Settings: %v", err)
+	}
+	c.CloseNow()
+
+	st.RemoteControl = false
+	if err := studio.ApplySettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := websocket.Dial(dctx, url, nil); err == nil {
+		t.Fatal("remote control still answers after Settings turned it off")
 	}
 }

@@ -21,7 +21,9 @@ import (
 const AppID = "com.showcaster.studio"
 
 // Main opens the studio window and returns the exit code when it closes.
-func Main(args []string) int {
+// remoteControl, when set, serves remote control as Settings ask (main
+// passes package remote's; ui itself never imports it).
+func Main(args []string, remoteControl app.RemoteControlFunc) int {
 	started := time.Now() // wall clock: start-up time as the user waits it
 	if len(args) > 0 && args[0] == "studio" {
 		args = args[1:]
@@ -47,7 +49,7 @@ func Main(args []string) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf})
+	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf, RemoteControl: remoteControl})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
 		return 1

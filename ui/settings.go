@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"showcaster/app"
@@ -39,6 +38,10 @@ const (
 	// prefDestinations holds the destinations as JSON, keys included: kept
 	// like the platform token, never shown in clear.
 	prefDestinations = "destinations"
+	prefRemoteOn     = "remote.on"
+	prefRemoteLAN    = "remote.lan"
+	prefRemotePort   = "remote.port"
+	prefRemotePass   = "remote.password"
 	prefBeautySmooth = "beauty.smooth"
 	prefBeautyBright = "beauty.brighten"
 	prefBeautyLight  = "beauty.light"
@@ -47,21 +50,25 @@ const (
 func loadSettings(p fyne.Preferences) app.Settings {
 	d := app.DefaultSettings()
 	return app.Settings{
-		PlatformURL:   p.String(prefPlatformURL),
-		PlatformToken: p.String(prefPlatformToken),
-		CameraID:      p.String(prefCamera),
-		MicID:         p.String(prefMic),
-		ScreenID:      p.String(prefScreen),
-		Width:         p.IntWithFallback(prefWidth, d.Width),
-		Height:        p.IntWithFallback(prefHeight, d.Height),
-		FPS:           p.IntWithFallback(prefFPS, d.FPS),
-		MinKbps:       p.IntWithFallback(prefMinKbps, d.MinKbps),
-		MaxKbps:       p.IntWithFallback(prefMaxKbps, d.MaxKbps),
-		Language:      p.String(prefLanguage),
-		ChimeOrders:   p.BoolWithFallback(prefChimeOrders, d.ChimeOrders),
-		ChimePrivate:  p.BoolWithFallback(prefChimePrivate, d.ChimePrivate),
-		ChimeVolume:   p.FloatWithFallback(prefChimeVolume, d.ChimeVolume),
-		MonitorMic:    p.BoolWithFallback(prefMonitorMic, d.MonitorMic),
+		PlatformURL:    p.String(prefPlatformURL),
+		PlatformToken:  p.String(prefPlatformToken),
+		CameraID:       p.String(prefCamera),
+		MicID:          p.String(prefMic),
+		ScreenID:       p.String(prefScreen),
+		Width:          p.IntWithFallback(prefWidth, d.Width),
+		Height:         p.IntWithFallback(prefHeight, d.Height),
+		FPS:            p.IntWithFallback(prefFPS, d.FPS),
+		MinKbps:        p.IntWithFallback(prefMinKbps, d.MinKbps),
+		MaxKbps:        p.IntWithFallback(prefMaxKbps, d.MaxKbps),
+		Language:       p.String(prefLanguage),
+		ChimeOrders:    p.BoolWithFallback(prefChimeOrders, d.ChimeOrders),
+		ChimePrivate:   p.BoolWithFallback(prefChimePrivate, d.ChimePrivate),
+		ChimeVolume:    p.FloatWithFallback(prefChimeVolume, d.ChimeVolume),
+		MonitorMic:     p.BoolWithFallback(prefMonitorMic, d.MonitorMic),
+		RemoteControl:  p.Bool(prefRemoteOn),
+		RemoteLAN:      p.Bool(prefRemoteLAN),
+		RemotePort:     p.IntWithFallback(prefRemotePort, app.DefaultRemotePort),
+		RemotePassword: p.String(prefRemotePass),
 		Beauty: app.Beauty{Smooth: p.IntWithFallback(prefBeautySmooth, 0), Brighten: p.IntWithFallback(prefBeautyBright, 0),
 			Light: p.IntWithFallback(prefBeautyLight, 0)},
 	}
@@ -97,6 +104,10 @@ func saveSettings(p fyne.Preferences, st app.Settings) {
 	p.SetBool(prefChimePrivate, st.ChimePrivate)
 	p.SetFloat(prefChimeVolume, st.ChimeVolume)
 	p.SetBool(prefMonitorMic, st.MonitorMic)
+	p.SetBool(prefRemoteOn, st.RemoteControl)
+	p.SetBool(prefRemoteLAN, st.RemoteLAN)
+	p.SetInt(prefRemotePort, st.RemotePort)
+	p.SetString(prefRemotePass, st.RemotePassword)
 	p.SetInt(prefBeautySmooth, st.Beauty.Smooth)
 	p.SetInt(prefBeautyBright, st.Beauty.Brighten)
 	p.SetInt(prefBeautyLight, st.Beauty.Light)
@@ -118,8 +129,11 @@ type settingsForm struct {
 	monitor          *widget.Check
 	// The camera's beauty filter, 0..100 each.
 	smooth, brighten, light *widget.Slider
-	devIDs                  map[*widget.Select][]string
-	items                   []*widget.FormItem
+	// Remote control (obs-websocket): on, other machines, port, password.
+	remoteOn, remoteLAN    *widget.Check
+	remotePort, remotePass *widget.Entry
+	devIDs                 map[*widget.Select][]string
+	items                  []*widget.FormItem
 }
 
 var languages = []struct{ code, label string }{
@@ -207,6 +221,25 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 	}
 	f.smooth, f.brighten, f.light = beautySlider(st.Beauty.Smooth), beautySlider(st.Beauty.Brighten), beautySlider(st.Beauty.Light)
 
+	f.remotePort = widget.NewEntry()
+	f.remotePort.SetText(strconv.Itoa(st.RemotePort))
+	if st.RemotePort == 0 {
+		f.remotePort.SetText(strconv.Itoa(app.DefaultRemotePort))
+	}
+	// The password is shown: it is there to be typed into the panel's
+	// settings (Companion's "OBS" connection).
+	f.remotePass = widget.NewEntry()
+	f.remotePass.SetText(st.RemotePassword)
+	f.remoteOn = widget.NewCheck(lang.L("On, for Stream Deck, Companion and OBS tools"), func(on bool) {
+		if on && strings.TrimSpace(f.remotePass.Text) == "" {
+			f.remotePass.SetText(app.NewRemotePassword())
+		}
+	})
+	f.remoteOn.SetChecked(st.RemoteControl)
+	f.remoteLAN = widget.NewCheck(lang.L("Other machines may connect"), nil)
+	f.remoteLAN.SetChecked(st.RemoteLAN)
+	newPass := widget.NewButton(lang.L("New password"), func() { f.remotePass.SetText(app.NewRemotePassword()) })
+
 	f.items = []*widget.FormItem{
 		widget.NewFormItem(lang.L("Platform URL"), f.url),
 		widget.NewFormItem(lang.L("Platform token"), f.token),
@@ -220,9 +253,14 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 		widget.NewFormItem(lang.L("Sounds"), container.NewVBox(f.chimeOrders, f.chimePrivate)),
 		widget.NewFormItem(lang.L("Chime volume"), f.volume),
 		widget.NewFormItem(lang.L("Monitoring"), f.monitor),
-		widget.NewFormItem(lang.L("Beauty (camera)"), container.New(layout.NewFormLayout(),
-			widget.NewLabel(lang.L("Smoothing")), f.smooth, widget.NewLabel(lang.L("Brightening")), f.brighten,
-			widget.NewLabel(lang.L("Light (dim room)")), f.light)),
+		widget.NewFormItem(lang.L("Remote control"), container.NewHBox(f.remoteOn, f.remoteLAN)),
+		widget.NewFormItem(lang.L("Port"), container.NewBorder(nil, nil,
+			container.NewGridWrap(fyne.NewSize(90, f.remotePort.MinSize().Height), f.remotePort), nil,
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Password")), newPass, f.remotePass))),
+		widget.NewFormItem(lang.L("Beauty (camera)"), container.NewGridWithColumns(3,
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Smoothing")), nil, f.smooth),
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Brightening")), nil, f.brighten),
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("Light (dim room)")), nil, f.light))),
 	}
 	return f
 }
@@ -256,6 +294,9 @@ func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st.ChimePrivate = f.chimePrivate.Checked
 	st.ChimeVolume = f.volume.Value
 	st.MonitorMic = f.monitor.Checked
+	st.RemoteControl, st.RemoteLAN = f.remoteOn.Checked, f.remoteLAN.Checked
+	st.RemotePort, _ = strconv.Atoi(strings.TrimSpace(f.remotePort.Text))
+	st.RemotePassword = strings.TrimSpace(f.remotePass.Text)
 	st.Beauty = app.Beauty{Smooth: int(f.smooth.Value), Brighten: int(f.brighten.Value), Light: int(f.light.Value)}
 	if err := st.Validate(); err != nil {
 		return base, errors.New(errText(err))

@@ -40,6 +40,11 @@ func TestSettingsSaveToPreferences(t *testing.T) {
 	f.monitor.SetChecked(true)
 	f.smooth.SetValue(60)
 	f.light.SetValue(30)
+	f.remoteOn.SetChecked(true) // a password appears for the panel
+	if f.remotePass.Text == "" {
+		t.Fatal("switching remote control on did not generate a password")
+	}
+	pass := f.remotePass.Text
 	h.w.saveSettingsForm(f, fs.Settings())
 	h.waitFor("settings applied", func() bool { return fs.Settings().PlatformToken == "s3cret-token" })
 	h.waitFor("the saved notice", func() bool { return strings.Contains(h.w.status.Text, "Settings saved") })
@@ -50,7 +55,8 @@ func TestSettingsSaveToPreferences(t *testing.T) {
 		CameraID: "/dev/video0", MicID: "mic1", Width: 1920, Height: 1080, FPS: 25,
 		MinKbps: 800, MaxKbps: 6000, Language: "zh",
 		ChimeOrders: false, ChimePrivate: true, ChimeVolume: 0.3, MonitorMic: true,
-		Beauty: app.Beauty{Smooth: 60, Light: 30},
+		Beauty:        app.Beauty{Smooth: 60, Light: 30},
+		RemoteControl: true, RemotePort: app.DefaultRemotePort, RemotePassword: pass,
 	}
 	if got != want {
 		t.Errorf("preferences hold\n %+v\nwant\n %+v", got, want)

@@ -164,4 +164,3 @@ func (s *Store) SeedScenes(defaults []Scene) ([]Scene, error) {
 	}
 	return s.Scenes()
 }
-
