@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -102,6 +103,15 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 				s.mu.Unlock()
 			}
 			s.emit(ReplySent{Reply: *ev.Reply})
+		}
+	case platform.EventGuestJoined, platform.EventGuestLeft:
+		if ev.Guest == nil {
+			return
+		}
+		if ev.Type == platform.EventGuestJoined {
+			s.emit(Notice{Text: fmt.Sprintf("%s 已连麦 · %s joined the program", ev.Guest.Name, ev.Guest.Name)})
+		} else {
+			s.emit(Notice{Text: fmt.Sprintf("%s 已离开连麦,画面上显示名字卡片 · %s left; their name card holds the place", ev.Guest.Name, ev.Guest.Name)})
 		}
 	case platform.EventLike:
 		s.setCounters(func(c *Counters) { c.Likes = ev.Count })

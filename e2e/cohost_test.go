@@ -198,7 +198,7 @@ func TestGuestInProgram(t *testing.T) {
 	if pk := mixPeak.Load(); pk < 3000 {
 		t.Fatalf("the program's sound holds no guest: peak %d of 32767", pk)
 	}
-	// The recording's sound, for the record (it has come out silent now and then; see docs/benchmarks.md).
+	// The recording's sound, for the record (its Opus track has come out silent now and then).
 	t.Logf("program mix peak %d; recording's max volume %.1f dB", mixPeak.Load(), maxVolume(t, cs.rec))
 
 	// The guest hears the host through the studio's mix-minus return.
