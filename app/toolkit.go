@@ -99,6 +99,9 @@ type ToolState struct {
 	Status string        // a short line: "128 entered", "37 of 50 claimed · 12 used", …
 	Left   time.Duration // time left; 0 when over or not timed
 	Active bool
+	// Details are a drawn lottery's winners with the delivery details they
+	// sent (the studio's eyes only).
+	Details []string
 }
 
 // State reads the running state of every tool of the show, the active ones first.
@@ -122,6 +125,11 @@ func (t *Toolkit) State(ctx context.Context) ([]ToolState, error) {
 				names = append(names, w.Name)
 				if w.Claimed {
 					claimed++
+				}
+				if d := w.Delivery; d != nil {
+					st.Details = append(st.Details, fmt.Sprintf("%s: %s · %s · %s", w.Name, d.Name, d.Phone, d.Address))
+				} else {
+					st.Details = append(st.Details, w.Name+": no delivery details yet")
 				}
 			}
 			st.Status = fmt.Sprintf("drawn among %d: %s (%d of %d sent delivery details)", l.Entrants, strings.Join(names, ", "), claimed, len(l.WinnerList))

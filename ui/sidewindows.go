@@ -57,7 +57,7 @@ func (w *studioWindow) openProducts() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			return w.studio.ShowToolCard(ctx, kind)
-		}))
+		}, w.cfg.Dispatch))
 		w.side.products.win.SetCloseIntercept(func() { w.side.products.win.Hide() })
 		w.side.products.win.Resize(fyne.NewSize(720, 640))
 	}

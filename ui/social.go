@@ -68,10 +68,10 @@ func (s *socialStrip) thank(l app.FeedLine) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := s.w.studio.Thank(ctx, l); err != nil {
-			fyne.Do(func() { s.w.fail(lang.L("Thank"), err) })
+			s.w.cfg.Dispatch(func() { s.w.fail(lang.L("Thank"), err) })
 			return
 		}
-		fyne.Do(func() { s.w.notify(fmt.Sprintf(lang.L("Thanked: %s"), app.ThanksText(l))) })
+		s.w.cfg.Dispatch(func() { s.w.notify(fmt.Sprintf(lang.L("Thanked: %s"), app.ThanksText(l))) })
 	}()
 }
 

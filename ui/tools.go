@@ -36,6 +36,7 @@ type toolsTab struct {
 	cards func(kind string) error
 
 	lotteryCard, flashCard, cardDown *widget.Button
+	dispatch                         func(func())
 
 	prize, winners, password, countdown *widget.Entry
 	condition                           *widget.Select
@@ -59,8 +60,13 @@ type toolsTab struct {
 
 var conditionValues = []string{"none", "follow", "share", "password"}
 
-func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk, cards func(kind string) error) *toolsTab {
-	t := &toolsTab{toolkit: toolkit, desk: desk, cards: cards}
+// newToolsTab builds the tab; dispatch runs a function on the UI thread
+// (fyne.Do when nil).
+func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk, cards func(kind string) error, dispatch func(func())) *toolsTab {
+	if dispatch == nil {
+		dispatch = fyne.Do
+	}
+	t := &toolsTab{toolkit: toolkit, desk: desk, cards: cards, dispatch: dispatch}
 	entry := func(placeholder, text string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(placeholder)
@@ -131,7 +137,7 @@ func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk, cards func(ki
 			}
 			go func() {
 				err := t.cards(kind)
-				fyne.Do(func() {
+				t.dispatch(func() {
 					if err != nil {
 						t.setStatus(fmt.Sprintf("%s: %v", what, err), true)
 					} else {
@@ -201,7 +207,7 @@ func (t *toolsTab) run(what string, f func(ctx context.Context, tk toolkitAPI) (
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		done, err := f(ctx, tk)
-		fyne.Do(func() {
+		t.dispatch(func() {
 			if err != nil {
 				t.setStatus(fmt.Sprintf("%s: %v", what, err), true)
 				return
@@ -337,7 +343,7 @@ func (t *toolsTab) refresh() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	st, err := tk.State(ctx)
-	fyne.Do(func() {
+	t.dispatch(func() {
 		if err != nil {
 			t.setStatus(fmt.Sprintf(lang.L("Reading the tools' state: %v"), err), true)
 			return
@@ -362,7 +368,7 @@ func (t *toolsTab) follow() {
 			t.refresh()
 			continue
 		}
-		fyne.Do(t.draw)
+		t.dispatch(t.draw)
 	}
 }
 
@@ -394,6 +400,12 @@ func (t *toolsTab) draw() {
 			l.TextStyle.Bold = true
 		}
 		t.running.Add(l)
+		for _, d := range s.Details {
+			dl := widget.NewLabel("    " + d)
+			dl.Truncation = fyne.TextTruncateEllipsis
+			dl.Importance = widget.LowImportance
+			t.running.Add(dl)
+		}
 	}
 	t.box.Refresh() // the list's height changed: lay the tab out again
 }

@@ -87,6 +87,15 @@ func (f *fakeToolkit) State(context.Context) ([]app.ToolState, error) {
 	return append([]app.ToolState{}, f.state...), nil
 }
 
+// uiQueue stands in for the UI thread: the tab's background work queues its
+// redraws here and waitUntil runs them on the test's goroutine, so widgets
+// are only ever touched from one goroutine.
+var uiQueue = queue{ch: make(chan func(), 1024)}
+
+type queue struct{ ch chan func() }
+
+func (q queue) put(f func()) { q.ch <- f }
+
 func waitUntil(t *testing.T, what string, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -94,7 +103,11 @@ func waitUntil(t *testing.T, what string, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case f := <-uiQueue.ch:
+			f()
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }
 
@@ -126,7 +139,7 @@ func TestToolsTab(t *testing.T) {
 		defer cardsMu.Unlock()
 		cards = append(cards, kind)
 		return nil
-	})
+	}, uiQueue.put)
 	w.addTools(tt)
 	if w.tabs == nil || len(w.tabs.Items) != 2 || w.tabs.Items[1].Text != "Tools" {
 		t.Fatalf("the product window's tabs: %+v", w.tabs)
@@ -200,6 +213,13 @@ func TestToolsTab(t *testing.T) {
 	if len(fk.coupons) != 1 {
 		t.Errorf("the bad amount reached the platform: %d coupons", len(fk.coupons))
 	}
+	// A drawn bag lists its winners with what they sent.
+	fk.mu.Lock()
+	fk.state[0] = app.ToolState{Kind: "lottery", ID: "l1", Title: "福袋 保温杯", Status: "drawn among 57: 小王 (1 of 1 sent delivery details)",
+		Details: []string{"小王: 王小明 · 13800000000 · 上海市徐汇区漕溪北路1号"}}
+	fk.mu.Unlock()
+	go tt.refresh()
+	waitUntil(t, "the winner's delivery details", func() bool { return strings.Contains(runningText(tt), "漕溪北路") })
 	if dir := os.Getenv("SHOWCASTER_TOOLKIT_SHOTS"); dir != "" {
 		w.win.Resize(fyne.NewSize(980, 720))
 		var buf bytes.Buffer
