@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -56,7 +55,7 @@ func (s *Server) handlePushCoupon(w http.ResponseWriter, r *http.Request) error 
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	in.Title = strings.TrimSpace(in.Title)
+	in.Title = CleanText(in.Title)
 	switch {
 	case in.Title == "" || utf8.RuneCountInString(in.Title) > 40:
 		return fail(ErrBadRequest, "a coupon needs a title of 1…40 characters")

@@ -304,3 +304,15 @@ func TestDatabaseIsPrivate(t *testing.T) {
 		t.Fatalf("platform.db is %v, want 0600", m)
 	}
 }
+
+// The body timeout does not cut an upgraded event socket: the socket outlives it.
+func TestEventSocketOutlivesBodyTimeout(t *testing.T) {
+	p := startWith(t, Limits{ReadHeaderTimeout: time.Second, BodyTimeout: time.Second})
+	s, _ := p.liveShow("长连接")
+	ws := dialStudio(t, p, s.ID, 0)
+	time.Sleep(2500 * time.Millisecond) // past the 1 s limit: the limit itself is what is tested
+	if err := p.studio.Bulletin(ctx(t), s.ID, "end"); err != nil {
+		t.Fatal(err)
+	}
+	readUntil(t, ws, "end")
+}

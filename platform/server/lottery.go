@@ -104,7 +104,7 @@ func (s *Server) handleCreateLottery(w http.ResponseWriter, r *http.Request) err
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	in.Prize = strings.TrimSpace(in.Prize)
+	in.Prize = CleanText(in.Prize)
 	in.Password = strings.TrimSpace(in.Password)
 	if in.CountdownS == 0 {
 		in.CountdownS = platform.DefaultCountdownS
@@ -489,7 +489,7 @@ func (s *Server) handleClaimLottery(w http.ResponseWriter, r *http.Request) erro
 	if !ok {
 		return fail(ErrNotFound, "there is no lottery %q in show %s", r.PathValue("lid"), sh.row.ID)
 	}
-	in.Name, in.Phone, in.Address = strings.TrimSpace(in.Name), strings.TrimSpace(in.Phone), strings.TrimSpace(in.Address)
+	in.Name, in.Phone, in.Address = CleanText(in.Name), CleanText(in.Phone), CleanText(in.Address)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	ctx := r.Context()
