@@ -124,6 +124,10 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 		s.setCounters(func(c *Counters) { c.Orders++; c.RevenueCents += ev.Order.AmountCents })
 		s.emit(OrderReceived{Order: *ev.Order})
 		s.chime(ChimeOrder, ev.At)
+	case platform.EventProducts:
+		if d := s.desk; d != nil && ev.Products != nil {
+			d.ApplyCart(ev.Products)
+		}
 	case platform.EventShowState:
 		// The event names the new state only; the show's other fields come
 		// from the platform off this path, so comments never wait on it.

@@ -57,6 +57,7 @@ func (d *ProductDesk) CardImage(id string) (*image.RGBA, error) {
 }
 
 func (d *ProductDesk) cardLocked(p store.Product) overlay.Card {
+	p = d.withLeftLocked(p)
 	return overlay.Card{
 		LinkNo: p.LinkNo, Title: p.Title, Image: d.imageLocked(p.ImageURL),
 		PriceCents: p.PriceCents, OriginalPriceCents: p.OriginalPriceCents, Currency: p.Currency,

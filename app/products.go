@@ -161,6 +161,9 @@ type ProductDesk struct {
 	anim          chan struct{}
 	images        map[string]image.Image
 	closed        bool
+	// left is what the platform says is left of each stock-limited product
+	// in this show (productstock.go).
+	left map[string]int
 
 	plat platformQueue
 	// uploaded maps a local picture (path, size, mtime) to its platform URL.
@@ -210,6 +213,9 @@ func (d *ProductDesk) Load(showID string) error {
 		return err
 	}
 	d.mu.Lock()
+	if d.showID != showID {
+		d.left = nil // another show: the platform's cart for it follows
+	}
 	d.showID, d.products = showID, ps
 	d.prefetchLocked()
 	d.mu.Unlock()
@@ -249,7 +255,11 @@ func (d *ProductDesk) ShowID() string {
 func (d *ProductDesk) Products() []store.Product {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return slices.Clone(d.products)
+	out := slices.Clone(d.products)
+	for i := range out {
+		out[i] = d.withLeftLocked(out[i])
+	}
+	return out
 }
 
 // Product returns one product of the list.
@@ -260,7 +270,7 @@ func (d *ProductDesk) Product(id string) (store.Product, bool) {
 	if i < 0 {
 		return store.Product{}, false
 	}
-	return d.products[i], true
+	return d.withLeftLocked(d.products[i]), true
 }
 
 // OnAir is the id of the product being explained ("" when none).
@@ -382,8 +392,15 @@ func (d *ProductDesk) UpdateCoupon(id, coupon string) error {
 	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.UpdateCoupon(id, coupon) })
 }
 
-// UpdateStock changes how many are left; the buy link follows.
+// UpdateStock changes how many are left; the buy link follows. What this
+// show already sold is added back, so the catalogue keeps the whole stock.
 func (d *ProductDesk) UpdateStock(id string, stock int) error {
+	d.mu.Lock()
+	if stock > 0 {
+		stock += d.soldLocked(id)
+	}
+	delete(d.left, id) // the platform's next cart says what is left now
+	d.mu.Unlock()
 	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.UpdateStock(id, stock) })
 }
 

@@ -199,7 +199,7 @@ func (d *ProductDesk) publishCart(showID string) {
 		if d.ShowID() != showID {
 			return // another show was loaded meanwhile; its own call follows
 		}
-		list := d.Products()
+		list := d.rawProducts()
 		out := make([]Product, 0, len(list))
 		for _, p := range list {
 			pp := p.Product

@@ -152,6 +152,7 @@
     announce("state", state);
     if (state === "ended") {
       player.stop();
+      showProduct(pinned); // the buy button closes
     } else if (before !== state) {
       player.kick();
     }
@@ -241,10 +242,12 @@
     ui.productImage.hidden = !img;
     if (img) ui.productImage.src = img; else ui.productImage.removeAttribute("src");
     ui.productImage.alt = pinned.title || "";
-    // stock 0 means "not limited"; only sold_out stops orders.
+    // stock 0 means "not limited"; only sold_out stops orders. After the
+    // end nothing more can be bought.
     const soldOut = !!pinned.sold_out;
-    ui.buy.disabled = soldOut;
-    ui.buy.textContent = soldOut ? "已售罄 / Sold out" : "立即购买 / Buy now";
+    const over = show.state === "ended";
+    ui.buy.disabled = soldOut || over;
+    ui.buy.textContent = soldOut ? "已售罄 / Sold out" : over ? "直播已结束 / Show ended" : "立即购买 / Buy now";
     ui.product.hidden = false;
   }
 
@@ -406,7 +409,7 @@
     } catch (err) {
       toast("下单失败 / Order failed: " + err.message, true);
     } finally {
-      ui.buy.disabled = !pinned || !!pinned.sold_out;
+      ui.buy.disabled = !pinned || !!pinned.sold_out || show.state === "ended";
     }
   });
 
@@ -454,6 +457,14 @@
         break;
       case "product_unpinned":
         showProduct(null);
+        break;
+      case "products":
+        // The cart counts stock down as orders come in: the buy card
+        // follows, and turns sold out when none is left.
+        if (pinned && Array.isArray(ev.products)) {
+          const now = ev.products.find((p) => p.id === pinned.id);
+          if (now) showProduct(Object.assign({}, pinned, { sold_out: !!now.sold_out, stock_left: now.stock_left }));
+        }
         break;
       case "bulletin":
         showBulletin(ev.text || "");

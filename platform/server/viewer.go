@@ -393,6 +393,13 @@ func (s *Server) handleOrder(w http.ResponseWriter, r *http.Request) error {
 	if err := sh.emitLocked(platform.Event{Type: platform.EventOrder, At: now, Order: &o}, scopePrivate, o.ViewerID, trial); err != nil {
 		return err
 	}
+	if prod.Stock > 0 {
+		// What is left changed: every page's buy card and cart, and the
+		// studio, count down together (and show sold out at zero).
+		if cart, err := s.cart(r.Context(), s.db, sh.row.ID); err == nil {
+			sh.emitQuietLocked(platform.Event{Type: platform.EventProducts, Products: cart}, scopePublic, "", trial)
+		}
+	}
 	writeJSON(w, http.StatusCreated, o)
 	return nil
 }
