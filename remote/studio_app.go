@@ -2,8 +2,8 @@ package remote
 
 import (
 	"context"
-	"io"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -177,7 +177,7 @@ func (a *studioApp) Stats() Stats {
 	return Stats{ActiveFPS: st.FPS, OutputSkipped: st.FramesDropped, OutputTotal: st.FramesSent + st.FramesDropped}
 }
 
-func (a *studioApp) Vendor(_ context.Context, request string, data map[string]any) (map[string]any, error) {
+func (a *studioApp) Vendor(ctx context.Context, request string, data map[string]any) (map[string]any, error) {
 	desk := a.s.Products()
 	switch request {
 	case "ExplainNextProduct":
@@ -197,6 +197,31 @@ func (a *studioApp) Vendor(_ context.Context, request string, data map[string]an
 			return nil, fmt.Errorf("%w: text", ErrMissingField)
 		}
 		return map[string]any{"bulletin": text}, desk.SetBulletin(text)
+	case "StartLottery":
+		tk := a.s.Toolkit()
+		if tk == nil {
+			return nil, fmt.Errorf("pick a show first: %w", ErrNotReady)
+		}
+		l := app.NewLottery{Condition: "none", Winners: 1}
+		l.Prize, _ = data["prize"].(string)
+		if strings.TrimSpace(l.Prize) == "" {
+			return nil, fmt.Errorf("%w: prize", ErrMissingField)
+		}
+		if n, ok := number(data["winners"]); ok {
+			l.Winners = int(n)
+		}
+		if c, ok := data["condition"].(string); ok && c != "" {
+			l.Condition = c
+		}
+		l.Password, _ = data["password"].(string)
+		if n, ok := number(data["countdownS"]); ok {
+			l.CountdownS = int(n)
+		}
+		lot, err := tk.StartLottery(ctx, l)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"lotteryId": lot.ID, "prize": lot.Prize, "winners": lot.Winners}, nil
 	}
 	return nil, fmt.Errorf("%w: %s", ErrUnknownRequest, request)
 }

@@ -60,6 +60,10 @@ func TestStudioWindowRemoteControl(t *testing.T) {
 	if code, _ := jc.call("StartStream", nil); code != statusNotReady {
 		t.Fatalf("StartStream without a show answered %d, want 207", code)
 	}
+	if code, _ := jc.call("CallVendorRequest", map[string]any{"vendorName": "showcaster", "requestType": "StartLottery",
+		"requestData": map[string]any{"prize": "羊毛围巾"}}); code != statusNotReady {
+		t.Fatalf("StartLottery without a show answered %d, want 207", code)
+	}
 	if code, _ := jc.call("StartRecord", nil); code != statusSuccess {
 		t.Fatalf("StartRecord %d", code)
 	}
