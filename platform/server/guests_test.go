@@ -85,3 +85,33 @@ func TestGuestLinks(t *testing.T) {
 		t.Fatalf("inviting to an ended show: %v", err)
 	}
 }
+
+// TestGuestDuringTrial: during a trial the guest's page plays the program
+// with the trial key (as trial-link holders do); ending the trial keeps the
+// link for the live.
+func TestGuestDuringTrial(t *testing.T) {
+	p := newPlatform(t)
+	s := p.approvedShow("连麦试播")
+	in, err := p.studio.StartTrial(ctx(t), s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := p.studio.InviteGuest(ctx(t), s.ID, "试播嘉宾")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := g.URL[strings.Index(g.URL, "?t=")+3:]
+	var info guestInfo
+	v := p.newViewer(s.ID, "")
+	if c := v.call(http.MethodGet, "/api/guest/"+s.ID+"/"+g.ID+"?t="+secret, nil, &info); c != http.StatusOK || info.State != "trial" ||
+		!strings.Contains(in.ViewerURL, info.ProgramURL[strings.Index(info.ProgramURL, "key="):]) {
+		t.Fatalf("guest info during the trial: %d %+v (viewer link %s)", c, info, in.ViewerURL)
+	}
+	if _, err := p.studio.EndTrial(ctx(t), s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if c := v.call(http.MethodGet, "/api/guest/"+s.ID+"/"+g.ID+"?t="+secret, nil, &info); c != http.StatusOK || info.State != "approved" ||
+		strings.Contains(info.ProgramURL, "key=") {
+		t.Fatalf("guest info after the trial: %d %+v", c, info)
+	}
+}
