@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -34,4 +35,9 @@ func CountsAsSession(r Report) bool {
 		return r.OnAirS > 15*60
 	}
 	return r.EffectiveMin > 15
+}
+
+// Anchor asks the platform for the anchor's level and the way to the next one.
+func (s *Studio) Anchor(ctx context.Context) (platform.Anchor, error) {
+	return s.platformClient().Anchor(ctx, "")
 }

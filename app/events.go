@@ -15,6 +15,9 @@ type (
 	Order       = platform.Order
 	Product     = platform.Product
 	Report      = platform.Report
+	Anchor      = platform.Anchor
+	AnchorNext  = platform.Next
+	AnchorNeed  = platform.Need
 	ReportPoint = platform.ReportPoint
 	// Action is what the studio asks of a show (ShowState.Can).
 	Action = platform.Action

@@ -306,6 +306,12 @@ const (
 // Anchor is the anchor's level and the way up (GET /api/anchor).
 type Anchor = anchor.Standing
 
+// Next and Need describe the way to the next anchor level.
+type (
+	Next = anchor.Next
+	Need = anchor.Need
+)
+
 // Ranking is one show on the venue's popularity list (GET /api/rankings).
 type Ranking struct {
 	ShowID   string `json:"show_id"`

@@ -4,6 +4,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"showcaster/app"
@@ -45,5 +46,22 @@ func TestDataScreen(t *testing.T) {
 				t.Error("the refresh runs on after the screen was closed")
 			}
 		})
+	}
+}
+
+// TestAnchorLevelInTheWindow reads the level and the way up in Chinese.
+func TestAnchorLevelInTheWindow(t *testing.T) {
+	t.Setenv("LANGUAGE", "zh")
+	if err := setupLanguage("zh"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { setupLanguage("en") })
+	h := newHarness(t, newFakeStudio())
+	h.w.openAnchor()
+	h.waitFor("the anchor level", func() bool { return h.w.anchor != "" })
+	for _, want := range []string{"普通主播", "近 30 天:3 场", "38 位买家", "升到达人主播:再开 2 场 或 再增 12 位买家"} {
+		if !strings.Contains(h.w.anchor, want) {
+			t.Errorf("anchor level reads %q, want %q in it", h.w.anchor, want)
+		}
 	}
 }

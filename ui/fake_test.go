@@ -300,6 +300,11 @@ func (f *fakeStudio) ImportProducts(r io.Reader, dir string) (store.ImportReport
 	return f.store.ImportCSV(r, store.ImportOptions{BaseDir: dir})
 }
 
+func (f *fakeStudio) Anchor(context.Context) (app.Anchor, error) {
+	return app.Anchor{Level: "ordinary", Category: "consumer", Sessions30d: 3, Buyers30d: 38,
+		Next: &app.AnchorNext{Level: "talent", Any: true, Needs: []app.AnchorNeed{{What: "sessions", Have: 3, Need: 5, More: 2}, {What: "buyers", Have: 38, Need: 50, More: 12}}}}, nil
+}
+
 func (f *fakeStudio) Report(context.Context) (app.Report, error) {
 	return app.Report{Viewers: 120, PeakOnline: 87, Comments: 342, Likes: 1203, Orders: 9, Buyers: 7,
 		RevenueCents: 89100, EffectiveMin: 42, Series: []app.ReportPoint{{Online: 10}, {Online: 87}, {Online: 40}}}, nil

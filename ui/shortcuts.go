@@ -57,7 +57,8 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 	show := fyne.NewMenu(lang.L("Show"), item(acts[0]), fyne.NewMenuItemSeparator(), item(acts[1]), item(acts[2]), item(acts[3]),
 		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Destinations…"), w.openDestinations),
 		fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Show report"), w.openReport),
-		fyne.NewMenuItem(lang.L("Live data screen"), w.openDataScreen), fyne.NewMenuItemSeparator(), quit)
+		fyne.NewMenuItem(lang.L("Live data screen"), w.openDataScreen), fyne.NewMenuItem(lang.L("Anchor level"), w.openAnchor),
+		fyne.NewMenuItemSeparator(), quit)
 	studio := fyne.NewMenu(lang.L("Studio"), item(acts[4]), item(acts[5]),
 		fyne.NewMenuItem(lang.L("Product window"), w.openProducts),
 		fyne.NewMenuItem(lang.L("Import products (CSV)…"), w.openImportProducts),

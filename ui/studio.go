@@ -37,6 +37,8 @@ type Studio interface {
 	Elapsed() time.Duration
 	OnAir() bool
 	Report(ctx context.Context) (app.Report, error)
+	// Anchor is the anchor's level on the platform (sessions, buyers, fans) and the way up.
+	Anchor(ctx context.Context) (app.Anchor, error)
 
 	Reply(ctx context.Context, c app.Comment, text string, private bool) error
 	Moderate(ctx context.Context, viewerID, action string) error

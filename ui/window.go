@@ -56,6 +56,7 @@ type studioWindow struct {
 	heldAt time.Time
 	side   sideWindows
 	report *reportView // the last report shown
+	anchor string      // the last anchor level shown
 	// counters are the latest online, likes, orders and revenue (for the data screen).
 	counters app.Counters
 	// lastImport is the summary of the last CSV import, as shown.
