@@ -285,6 +285,16 @@ func (s *Studio) openVideo(kind SourceKind, id string, w, h, fps int) (capture.V
 	return b, nil
 }
 
+// PreviewBeauty shows beauty settings on the cameras now, without keeping
+// them: the settings dialog calls it while a slider moves, so the host sees
+// before and after in the preview; ApplySettings keeps them, and
+// PreviewBeauty(Settings().Beauty) goes back.
+func (s *Studio) PreviewBeauty(b Beauty) {
+	if b.Validate() == nil {
+		s.setBeauty(b)
+	}
+}
+
 // setBeauty puts beauty settings on the cameras on air.
 func (s *Studio) setBeauty(b Beauty) {
 	s.mu.Lock()

@@ -25,23 +25,25 @@ import (
 type fakeStudio struct {
 	events chan app.Event
 
-	mu        sync.Mutex
-	settings  app.Settings
-	shows     []app.Show
-	current   string
-	replies   []app.Reply
-	moderate  []string
-	onAir     string
-	muted     bool
-	recording string
-	stalled   bool         // the show is on air on the platform but no picture goes out
-	store     *store.Store // the catalogue, when a test gives one
-	plans     []app.ShowPlan
-	desk      *app.ProductDesk
-	started   time.Time
-	source    app.SourceKind
-	layout    app.Layout
-	devices   []app.Device
+	mu       sync.Mutex
+	settings app.Settings
+	// previewBeauty: what the settings dialog showed on the preview.
+	previewBeauty []app.Beauty
+	shows         []app.Show
+	current       string
+	replies       []app.Reply
+	moderate      []string
+	onAir         string
+	muted         bool
+	recording     string
+	stalled       bool         // the show is on air on the platform but no picture goes out
+	store         *store.Store // the catalogue, when a test gives one
+	plans         []app.ShowPlan
+	desk          *app.ProductDesk
+	started       time.Time
+	source        app.SourceKind
+	layout        app.Layout
+	devices       []app.Device
 	// countdown paces the 3-2-1; tests shorten it.
 	countdown time.Duration
 	cancelled chan struct{}
@@ -65,6 +67,12 @@ func (f *fakeStudio) Settings() app.Settings {
 	defer f.mu.Unlock()
 	return f.settings
 }
+func (f *fakeStudio) PreviewBeauty(b app.Beauty) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.previewBeauty = append(f.previewBeauty, b)
+}
+
 func (f *fakeStudio) ApplySettings(_ context.Context, st app.Settings) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -265,6 +265,11 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 	return f
 }
 
+// beauty reads the beauty sliders.
+func (f *settingsForm) beauty() app.Beauty {
+	return app.Beauty{Smooth: int(f.smooth.Value), Brighten: int(f.brighten.Value), Light: int(f.light.Value)}
+}
+
 // settings reads the form back, or says which field is wrong.
 func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st := base
@@ -297,7 +302,7 @@ func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st.RemoteControl, st.RemoteLAN = f.remoteOn.Checked, f.remoteLAN.Checked
 	st.RemotePort, _ = strconv.Atoi(strings.TrimSpace(f.remotePort.Text))
 	st.RemotePassword = strings.TrimSpace(f.remotePass.Text)
-	st.Beauty = app.Beauty{Smooth: int(f.smooth.Value), Brighten: int(f.brighten.Value), Light: int(f.light.Value)}
+	st.Beauty = f.beauty()
 	if err := st.Validate(); err != nil {
 		return base, errors.New(errText(err))
 	}
@@ -323,9 +328,15 @@ func (w *studioWindow) openSettings() {
 func (w *studioWindow) showSettingsDialog(devs []app.Device) *settingsForm {
 	before := w.studio.Settings()
 	f := newSettingsForm(before, devs)
+	// The beauty sliders act on the preview as they move: before and after
+	// in the picture itself. Cancel puts the kept settings back.
+	preview := func(float64) { w.studio.PreviewBeauty(f.beauty()) }
+	f.smooth.OnChanged, f.brighten.OnChanged, f.light.OnChanged = preview, preview, preview
 	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), f.items, func(ok bool) {
 		if ok {
 			w.saveSettingsForm(f, before)
+		} else {
+			w.studio.PreviewBeauty(before.Beauty)
 		}
 	}, w.win)
 	d.Resize(fyne.NewSize(560, 620))

@@ -93,3 +93,19 @@ func TestSettingsRejectBadValues(t *testing.T) {
 		}
 	}
 }
+
+func TestBeautySlidersActOnThePreview(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	f := h.w.showSettingsDialog(nil)
+	f.smooth.SetValue(70)
+	fs.mu.Lock()
+	got := append([]app.Beauty(nil), fs.previewBeauty...)
+	fs.mu.Unlock()
+	if len(got) == 0 || got[len(got)-1].Smooth != 70 {
+		t.Fatalf("moving the smoothing slider previewed %+v", got)
+	}
+	if fs.Settings().Beauty.Smooth != 0 {
+		t.Fatal("a slider moved kept the setting before Save")
+	}
+}

@@ -17,6 +17,7 @@ type Studio interface {
 	Events() <-chan app.Event
 	Settings() app.Settings
 	ApplySettings(ctx context.Context, st app.Settings) error
+	PreviewBeauty(b app.Beauty)
 	Devices() ([]app.Device, error)
 	SetVideoSource(kind app.SourceKind, id string) error
 	SetLayout(l app.Layout) error
