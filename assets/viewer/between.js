@@ -113,6 +113,10 @@
     st.replayURL = url;
     ui.replay.src = url;
     ui.replay.hidden = false;
+    // Start it as the live picture starts: muted (browsers allow that
+    // without a tap); the controls unmute, pause and seek.
+    ui.replay.muted = true;
+    ui.replay.play().catch(() => { /* the controls are there */ });
     ui.video.hidden = true;
     ui.app.classList.add("has-replay");
   }
