@@ -145,11 +145,20 @@ func ycbcrToI420(dst, src *image.YCbCr, limited bool) {
 // ToRGBA converts an I420 picture into a new RGBA image of size w×h, scaling
 // with nearest neighbour (for previews and snapshots; w, h ≤ 0 keep the size).
 func ToRGBA(src *image.YCbCr, w, h int) *image.RGBA {
+	return ToRGBAInto(nil, src, w, h)
+}
+
+// ToRGBAInto is ToRGBA writing into dst when it is already w×h (a preview
+// converts many frames a second; reusing its buffers spares the garbage
+// collector); otherwise it allocates, as ToRGBA does.
+func ToRGBAInto(dst *image.RGBA, src *image.YCbCr, w, h int) *image.RGBA {
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
 	if w <= 0 || h <= 0 {
 		w, h = sw, sh
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	if dst == nil || dst.Rect != image.Rect(0, 0, w, h) {
+		dst = image.NewRGBA(image.Rect(0, 0, w, h))
+	}
 	xs := make([]int, w)
 	for x := range xs {
 		xs[x] = x * sw / w

@@ -54,11 +54,19 @@ type previewCache struct {
 	maxW, maxH int
 	frames     uint64
 	at         time.Time
+	// ring is the buffers Preview converts into, in turn: the window shows
+	// one, may still be uploading the one before, and the next is written.
+	ring [previewBuffers]*image.RGBA
+	next int
 }
 
-// previewEvery caps how often Preview converts a frame: ~15 Hz is plenty for
-// a monitor and costs the engine nothing when nobody asks.
-const previewEvery = time.Second / 15
+// previewEvery caps how often Preview converts a frame: 25 Hz, above the
+// window's 20 Hz preview, is plenty for a monitor and costs the engine
+// nothing when nobody asks.
+const previewEvery = time.Second / 25
+
+// previewBuffers is how many preview pictures are in use at once.
+const previewBuffers = 3
 
 type drawOverlay struct {
 	p  *planes
@@ -481,9 +489,11 @@ func (s *Scene) coversCanvas(it *itemState, canvas image.Rectangle) bool {
 }
 
 // Preview returns the latest program frame as RGBA fitted inside maxW×maxH.
-// It converts at most ~15 times a second and only when called, so an unseen
+// It converts at most 25 times a second and only when called, so an unseen
 // preview costs nothing. The image is shared between callers: do not modify
-// it. Nil until the first frame is composed.
+// it. Its pixels are reused two conversions later (a ring of three, so the
+// window is not handed a fresh megabyte many times a second): a caller that
+// keeps a picture longer copies it. Nil until the first frame is composed.
 func (s *Scene) Preview(maxW, maxH int) *image.RGBA {
 	s.mu.Lock()
 	pc := s.preview
@@ -499,14 +509,19 @@ func (s *Scene) Preview(maxW, maxH int) *image.RGBA {
 	}
 	f := s.last.Retain()
 	frames := s.frames
+	slot := pc.next
+	dst := pc.ring[slot]
+	s.preview.next = (slot + 1) % previewBuffers
 	s.mu.Unlock()
 
 	w, h := capture.FitSize(s.cfg.Width, s.cfg.Height, maxW, maxH)
-	img := capture.ToRGBA(f.Image, w, h)
+	img := capture.ToRGBAInto(dst, f.Image, w, h)
 	f.Release()
 
 	s.mu.Lock()
-	s.preview = previewCache{img: img, maxW: maxW, maxH: maxH, frames: frames, at: now}
+	s.preview.img, s.preview.maxW, s.preview.maxH = img, maxW, maxH
+	s.preview.frames, s.preview.at = frames, now
+	s.preview.ring[slot] = img
 	s.mu.Unlock()
 	return img
 }

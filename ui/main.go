@@ -70,9 +70,11 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 		},
 	})
 	w.win.SetMaster()
+	stopProfile := startProfile(a, logf)
 	w.start()
 	w.win.ShowAndRun()
 	w.stop()
+	stopProfile()
 	if err := studio.Close(); err != nil {
 		logf("closing the studio: %v", err)
 	}

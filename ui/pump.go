@@ -31,7 +31,13 @@ func (b *batch) empty() bool {
 	return len(b.events) == 0 && b.stats == nil && b.level == nil && b.frame == nil && len(b.done) == 0
 }
 
-// pumpConfig: FPS is the preview pull rate; MaxPending bounds what waits for
+// previewFPS is the window's preview rate. Each preview frame repaints the
+// whole window (Fyne draws a dirty canvas entire, with software GL on many
+// laptops): at 30 a second the window cost more than the broadcast itself;
+// 20 looks smooth for a monitor of the host's own picture.
+const previewFPS = 20
+
+// pumpConfig: FPS is the preview pull rate (default previewFPS); MaxPending bounds what waits for
 // a busy UI; Dispatch runs a function on the UI thread (fyne.Do in the app).
 type pumpConfig struct {
 	Studio     Studio
@@ -59,11 +65,12 @@ type pump struct {
 	// preview size in pixels the widget wants, packed w<<32|h; 0 means hidden.
 	previewSize atomic.Uint64
 	frames      atomic.Int64 // frames handed to the UI, for the status line and tests
+	lastFrame   *image.RGBA  // the last frame handed over; owned by Run's goroutine
 }
 
 func newPump(cfg pumpConfig) *pump {
 	if cfg.FPS <= 0 {
-		cfg.FPS = 30
+		cfg.FPS = previewFPS
 	}
 	if cfg.MaxPending <= 0 {
 		cfg.MaxPending = maxComments
@@ -172,6 +179,9 @@ func (p *pump) flush(frameTick bool) {
 	if frameTick {
 		if sz := p.previewSize.Load(); sz != 0 {
 			frame = p.cfg.Studio.Preview(int(sz>>32), int(uint32(sz)))
+			if frame == p.lastFrame {
+				frame = nil // nothing new: no texture upload, no repaint for it
+			}
 		}
 		elapsed = p.cfg.Studio.Elapsed()
 	}
@@ -188,6 +198,7 @@ func (p *pump) flush(frameTick bool) {
 	}
 	if frame != nil {
 		p.frames.Add(1)
+		p.lastFrame = frame
 	}
 	p.inflight.Store(true)
 	p.cfg.Dispatch(func() {
