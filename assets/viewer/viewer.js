@@ -499,9 +499,18 @@
       try { ev = JSON.parse(m.data); } catch (_) { return; }
       handleEvent(ev);
     };
+    let opened = false;
+    ws.addEventListener("open", () => { opened = true; });
     ws.onclose = () => {
       if (events.ws === ws) events.ws = null;
-      scheduleEvents();
+      if (opened || events.lastSeq === 0) { scheduleEvents(); return; }
+      // Refused before opening: a plain GET says why. 409 seq_ahead means the
+      // platform's history ends before our last seq (its data was restored):
+      // follow on after its newest event rather than hear nothing.
+      fetch(url.replace(/^ws/, "http"), { credentials: "same-origin" }).then((res) => {
+        const newest = Number(res.headers.get("X-Newest-Seq"));
+        if (res.status === 409 && Number.isInteger(newest) && newest >= 0) events.lastSeq = newest;
+      }).catch(() => {}).finally(scheduleEvents);
     };
     ws.onerror = () => { /* onclose follows */ };
   }
