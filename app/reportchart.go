@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"showcaster/internal/money"
 	"strconv"
 	"sync"
 
@@ -211,7 +212,7 @@ func ReportPNG(r Report, title string) ([]byte, error) {
 // fromZero starts a value axis at 0, so bars and lines compare honestly.
 func fromZero() []charts.ValueAxisOption { return []charts.ValueAxisOption{{Min: charts.Ptr(0.0)}} }
 
-func yuan(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+func yuan(cents int64) string { return money.Plain(cents) }
 
 // WriteReportCSV writes the report's per-minute series as CSV, with the totals first.
 func WriteReportCSV(w io.Writer, r Report) error {

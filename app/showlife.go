@@ -102,8 +102,10 @@ func (s *Studio) SelectShow(ctx context.Context, id string) error {
 			s.emit(Notice{Err: err})
 		}
 	}
-	s.startEvents(id)
+	// The window hears of the new show before any of its events, so it can
+	// clear the last show's comments first.
 	s.emit(s.showEvent(sh, 0))
+	s.startEvents(id)
 	return nil
 }
 

@@ -167,7 +167,7 @@ func (t *Toolkit) State(ctx context.Context) ([]ToolState, error) {
 		return nil, err
 	}
 	for _, e := range es {
-		st := ToolState{Kind: "red-envelope", ID: e.ID, Title: fmt.Sprintf("红包 ¥%d.%02d", e.TotalCents/100, e.TotalCents%100),
+		st := ToolState{Kind: "red-envelope", ID: e.ID, Title: "红包 " + MoneyFigure(e.TotalCents, ""),
 			Status: fmt.Sprintf("%d of %d grabbed", e.Grabbed, e.Count), Active: e.Grabbed < e.Count}
 		if left := e.OpensAt.Sub(now); left > 0 {
 			st.Left = left

@@ -165,7 +165,7 @@ func ReportLines(r app.Report) [][2]string {
 		{"likes", fmt.Sprint(r.Likes)},
 		{"orders", fmt.Sprint(r.Orders)},
 		{"buyers", fmt.Sprint(r.Buyers)},
-		{"revenue", fmt.Sprintf("%d.%02d", r.RevenueCents/100, r.RevenueCents%100)},
+		{"revenue", app.PlainMoney(r.RevenueCents)},
 		{"effective minutes", fmt.Sprint(r.EffectiveMin)},
 		{"gifts", fmt.Sprint(r.Gifts)},
 		{"follows", fmt.Sprint(r.Follows)},
@@ -174,7 +174,7 @@ func ReportLines(r app.Report) [][2]string {
 		{"coupons used", fmt.Sprint(r.CouponsUsed)},
 		{"lotteries drawn", fmt.Sprint(r.Lotteries)},
 		{"flash-sale orders", fmt.Sprint(r.FlashOrders)},
-		{"red envelopes grabbed", fmt.Sprintf("%d.%02d", r.RedEnvelopeCents/100, r.RedEnvelopeCents%100)},
+		{"red envelopes grabbed", app.PlainMoney(r.RedEnvelopeCents)},
 		{"counts as a session", session},
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"showcaster/app"
 	"showcaster/platform"
 )
 
@@ -229,6 +230,6 @@ func parseYuan(s string) (int64, error) {
 	return w*100 + f, nil
 }
 
-func yuan(c int64) string { return fmt.Sprintf("¥%d.%02d", c/100, c%100) }
+func yuan(c int64) string { return app.MoneyFigure(c, "") }
 
 func isUsage(err error) bool { return errors.Is(err, ErrBadFlag) }

@@ -46,6 +46,13 @@ func newCommentLog(capacity int, clk clock.Clock) *commentLog {
 
 func (l *commentLog) Len() int { return l.n }
 
+// Reset forgets every row (another show was selected).
+func (l *commentLog) Reset() {
+	clear(l.rows)
+	l.start, l.n, l.first = 0, 0, 0
+	clear(l.byID)
+}
+
 // At returns the i-th row from the oldest (0 ≤ i < Len).
 func (l *commentLog) At(i int) *commentRow {
 	return &l.rows[(l.start+i)%len(l.rows)]

@@ -44,6 +44,8 @@ type commentsPanel struct {
 	// flight, early counts events that beat their call's answer, and echoes
 	// counts answers whose event is still to come; each copy is listed once.
 	sending, early, echoes map[string]int
+	// showID is the show whose comments the panel lists.
+	showID string
 }
 
 func newCommentsPanel(w *studioWindow) *commentsPanel {
@@ -309,6 +311,27 @@ func (p *commentsPanel) moderate(action string) {
 // addComments and addReply are applied by the window in the UI goroutine.
 func (p *commentsPanel) addComment(c app.Comment) bool { return p.log.AddComment(c) }
 
+// showChanged clears the panel when another show is selected: an assistant
+// must never answer a comment of the last show in this one.
+func (p *commentsPanel) showChanged(id string) {
+	if id == "" || id == p.showID {
+		return
+	}
+	first := p.showID == ""
+	p.showID = id
+	if first {
+		return
+	}
+	p.log.Reset()
+	p.list.UnselectAll()
+	p.clearSelection()
+	p.dropped = 0
+	clear(p.sending)
+	clear(p.early)
+	clear(p.echoes)
+	p.list.Refresh()
+}
+
 func (p *commentsPanel) addReply(r app.Reply, at time.Time) {
 	k := echoKey(r)
 	if decr(p.echoes, k) {
@@ -335,7 +358,7 @@ func (p *commentsPanel) setCounters(c app.Counters) {
 	p.counters = c
 	p.online.SetText(fmt.Sprintf(lang.L("Online %d"), c.Online))
 	p.likes.SetText(fmt.Sprintf(lang.L("Likes %d"), c.Likes))
-	p.orders.SetText(fmt.Sprintf(lang.L("Orders %d (%s)"), c.Orders, money(c.RevenueCents)))
+	p.orders.SetText(fmt.Sprintf(lang.L("Orders %d (%s)"), c.Orders, app.MoneyFigure(c.RevenueCents, "")))
 }
 
 // refresh redraws the list once per batch, however many rows arrived.
@@ -344,12 +367,4 @@ func (p *commentsPanel) refresh() {
 	if p.follow.Checked {
 		p.list.ScrollToBottom()
 	}
-}
-
-func money(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	return fmt.Sprintf("%s¥%d.%02d", sign, cents/100, cents%100)
 }

@@ -334,10 +334,10 @@ func (w *productWindow) setEditing(id string) {
 		return
 	}
 	w.editTitle.SetText(fmt.Sprintf(lang.L("Link %d · %s"), p.LinkNo, p.Title))
-	w.price.SetText(store.FormatCents(p.PriceCents))
+	w.price.SetText(app.PlainMoney(p.PriceCents))
 	w.original.SetText("")
 	if p.OriginalPriceCents > 0 {
-		w.original.SetText(store.FormatCents(p.OriginalPriceCents))
+		w.original.SetText(app.PlainMoney(p.OriginalPriceCents))
 	}
 	w.coupon.SetText(p.Coupon)
 	w.stock.SetText(strconv.Itoa(p.Stock))
@@ -355,14 +355,14 @@ func (w *productWindow) saveEdits() {
 	if !ok {
 		return
 	}
-	price, _, err := store.ParsePrice(w.price.Text)
+	price, _, err := app.ParseMoney(w.price.Text)
 	if err != nil {
 		w.setStatus(err.Error(), true)
 		return
 	}
 	var original int64
 	if strings.TrimSpace(w.original.Text) != "" {
-		if original, _, err = store.ParsePrice(w.original.Text); err != nil {
+		if original, _, err = app.ParseMoney(w.original.Text); err != nil {
 			w.setStatus(lang.L("Original")+" "+err.Error(), true)
 			return
 		}
@@ -411,31 +411,14 @@ func (w *productWindow) setStatus(text string, bad bool) {
 }
 
 func productPriceText(p store.Product) string {
-	sign := productCurrencySign(p.Currency)
-	s := sign + trimZeroCents(store.FormatCents(p.PriceCents))
+	s := app.MoneyFigure(p.PriceCents, p.Currency)
 	if p.OriginalPriceCents > p.PriceCents {
-		s += "  (" + lang.L("was") + " " + sign + trimZeroCents(store.FormatCents(p.OriginalPriceCents)) + ")"
+		s += "  (" + lang.L("was") + " " + app.MoneyFigure(p.OriginalPriceCents, p.Currency) + ")"
 	}
 	if p.Coupon != "" {
 		s += "  " + lang.L("Coupon") + ": " + p.Coupon
 	}
 	return s
-}
-
-func trimZeroCents(s string) string { return strings.TrimSuffix(s, ".00") }
-
-func productCurrencySign(code string) string {
-	switch strings.ToUpper(code) {
-	case "", "CNY", "JPY":
-		return "¥"
-	case "USD":
-		return "$"
-	case "EUR":
-		return "€"
-	case "HKD":
-		return "HK$"
-	}
-	return strings.ToUpper(code) + " "
 }
 
 func enableIf(b *widget.Button, on bool) {

@@ -58,7 +58,7 @@ func newReportView(r app.Report) *reportView {
 	add("likes", lang.L("Likes"), fmt.Sprint(r.Likes))
 	add("orders", lang.L("Orders"), fmt.Sprint(r.Orders))
 	add("buyers", lang.L("Buyers"), fmt.Sprint(r.Buyers))
-	add("revenue", lang.L("Revenue"), fmt.Sprintf("¥%d.%02d", r.RevenueCents/100, r.RevenueCents%100))
+	add("revenue", lang.L("Revenue"), app.MoneyFigure(r.RevenueCents, ""))
 	add("minutes", lang.L("Effective minutes"), fmt.Sprint(r.EffectiveMin))
 	add("bookings", lang.L("Bookings → came"), fmt.Sprintf("%d → %d", r.Bookings, r.BookedViewers))
 	add("gifts", lang.L("Gifts"), fmt.Sprint(r.Gifts))

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"showcaster/app"
-	"showcaster/app/store"
 )
 
 // toolkitAPI is the part of *app.Toolkit the Tools tab uses.
@@ -233,7 +232,7 @@ func yuanCents(e *widget.Entry, what string, optional bool) (int64, error) {
 	if s == "" && optional {
 		return 0, nil
 	}
-	c, _, err := store.ParsePrice(s)
+	c, _, err := app.ParseMoney(s)
 	if err != nil {
 		return 0, fmt.Errorf(lang.L("%s must be an amount in yuan, like 9.90"), what)
 	}

@@ -222,6 +222,7 @@ func (w *studioWindow) apply(b *batch) {
 			saveSettings(w.app.Preferences(), e.Settings)
 			w.notifyWarning(repairedText(e.Changes))
 		case app.ShowStateChanged:
+			w.comments.showChanged(e.Show.ID)
 			if e.CountdownLeft == 0 && e.Show.State != w.show.current.State {
 				w.notify("") // a refusal of the last state no longer applies
 			}

@@ -315,3 +315,24 @@ func TestEndingTheLiveShowOpensItsReport(t *testing.T) {
 		}
 	}
 }
+
+// A new show starts with an empty comment panel: an assistant must never
+// answer the last show's viewers in this one.
+func TestNewShowClearsTheComments(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	p := h.w.comments
+	fs.events <- app.ShowStateChanged{Show: app.Show{ID: "s1", Title: "上一场", State: app.StateLive}}
+	fs.events <- app.CommentReceived{Comment: comment("c1", "小王", "上一场的问题")}
+	h.waitFor("the first show's comment", func() bool { return p.log.Len() == 1 })
+	p.list.Select(0)
+
+	fs.events <- app.ShowStateChanged{Show: app.Show{ID: "s2", Title: "这一场", State: app.StateApproved}}
+	fs.events <- app.CommentReceived{Comment: comment("c9", "小李", "这一场的问题")}
+	h.waitFor("only the new show's comment", func() bool {
+		return p.log.Len() == 1 && strings.Contains(rowText(p, 0), "这一场的问题")
+	})
+	if !p.replyPublic.Disabled() {
+		t.Error("a reply is still possible to the last show's selected comment")
+	}
+}

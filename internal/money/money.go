@@ -149,3 +149,12 @@ func groupThousands(digits string) string {
 	}
 	return b.String()
 }
+
+// Figure is the accounting form with its sign, two decimals always
+// ("¥891.00"): reports, totals and lists that line up.
+func Figure(cents int64, currency string) string {
+	if cents < 0 {
+		return "-" + Sign(currency) + Plain(-cents)
+	}
+	return Sign(currency) + Plain(cents)
+}
