@@ -25,3 +25,17 @@ func TestSecondPlatformOnSameDataRefuses(t *testing.T) {
 	}
 	again.Close()
 }
+
+// Row 6: public viewer ids carry 128 random bits (no collision near 100k viewers).
+func TestViewerIDsAre128Bit(t *testing.T) {
+	p := newPlatform(t)
+	s, _ := p.liveShow("编号")
+	seen := map[string]bool{}
+	for i := 0; i < 20; i++ {
+		id := p.newViewer(s.ID, "").me.ID
+		if len(id) != 33 || id[0] != 'v' || strings.Trim(id[1:], "0123456789abcdef") != "" || seen[id] {
+			t.Fatalf("viewer id %q", id)
+		}
+		seen[id] = true
+	}
+}
