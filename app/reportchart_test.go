@@ -38,6 +38,9 @@ func (p *page) post(method, path string, body any) int {
 		r = bytes.NewReader(b)
 	}
 	req, _ := http.NewRequest(method, p.base+path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := p.hc.Do(req)
 	if err != nil {
 		p.t.Fatal(err)
