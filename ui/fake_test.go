@@ -23,6 +23,8 @@ import (
 // engine's part by sending events. Its show life cycle follows the
 // platform's rules (docs/platform-api.md) closely enough for the window.
 type fakeStudio struct {
+	// otherShows are the shows of the platform a settings change moves to.
+	otherShows []app.Show
 	events chan app.Event
 
 	mu       sync.Mutex
@@ -76,6 +78,13 @@ func (f *fakeStudio) PreviewBeauty(b app.Beauty) {
 func (f *fakeStudio) ApplySettings(_ context.Context, st app.Settings) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if st.PlatformURL != f.settings.PlatformURL {
+		// Another platform: its shows, and none selected (as the studio does).
+		f.current = ""
+		if f.otherShows != nil {
+			f.shows = f.otherShows
+		}
+	}
 	f.settings = st
 	return nil
 }

@@ -239,7 +239,7 @@ func (w *productWindow) refresh() {
 	w.list.Refresh()
 	enableIf(w.takeDown, onAir != "")
 	if b := w.desk.Bulletin(); b != "" {
-		w.bulletinOn.SetText(fmt.Sprintf(lang.L("On air: %s"), b))
+		w.bulletinOn.SetText(fmt.Sprintf(lang.L("Bulletin on the program: %s"), b))
 	} else {
 		w.bulletinOn.SetText("")
 	}

@@ -358,6 +358,10 @@ func (w *studioWindow) saveSettingsForm(f *settingsForm, before app.Settings) {
 			w.fail(lang.L("Settings saved, but the studio could not use them"), err)
 			return
 		}
+		if st.PlatformURL != before.PlatformURL || st.PlatformToken != before.PlatformToken {
+			// Another platform: its own shows, none of the last one's.
+			w.show.platformChanged()
+		}
 		if st.Language != before.Language {
 			w.notify(lang.L("Settings saved. The new language shows after a restart."))
 		} else {

@@ -109,3 +109,27 @@ func TestBeautySlidersActOnThePreview(t *testing.T) {
 		t.Fatal("a slider moved kept the setting before Save")
 	}
 }
+
+// After the platform address changes, the show picker lists the new
+// platform's shows and one is selected: Start trial works without a restart.
+func TestPlatformChangeReloadsTheShows(t *testing.T) {
+	fs := newFakeStudio()
+	fs.shows = []app.Show{{ID: "old1", Title: "旧平台的场次", State: app.StateApproved}}
+	fs.otherShows = []app.Show{{ID: "new1", Title: "新平台的场次", State: app.StateApproved}}
+	h := newHarness(t, fs)
+	h.w.show.reload("old1")
+	h.waitFor("the old platform's show", func() bool { _, ok := fs.CurrentShow(); return ok && h.w.show.current.ID == "old1" })
+
+	f := h.w.showSettingsDialog(nil)
+	test.Type(f.url, "https://other.example.com:8443")
+	test.Type(f.token, "other-token")
+	h.w.saveSettingsForm(f, fs.Settings())
+	h.waitFor("the new platform's show selected", func() bool {
+		cur, ok := fs.CurrentShow()
+		return ok && cur.ID == "new1" && h.w.show.current.ID == "new1"
+	})
+	if len(h.w.show.picker.Options) != 1 || !strings.Contains(h.w.show.picker.Options[0], "新平台的场次") {
+		t.Errorf("the picker offers %q; want only the new platform's show", h.w.show.picker.Options)
+	}
+	h.waitFor("Start trial enabled", func() bool { return !h.w.show.trial.Disabled() })
+}

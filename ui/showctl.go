@@ -126,6 +126,16 @@ func showLabel(s app.Show) string {
 	return fmt.Sprintf("%s · %s", s.Title, s.StartsAt.Local().Format("01-02 15:04"))
 }
 
+// platformChanged forgets the last platform's show and loads the new one's
+// list, selecting the next show that can still run.
+func (p *showPanel) platformChanged() {
+	p.current, p.has = app.Show{}, false
+	p.setShows(nil)
+	p.state.SetText("")
+	p.updateButtons()
+	p.reload("")
+}
+
 // reload fetches the show list and selects selectID, or the studio's current show.
 func (p *showPanel) reload(selectID string) {
 	var shows []app.Show

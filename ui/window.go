@@ -86,13 +86,7 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	ctx, cancel := context.WithCancel(context.Background())
 	w := &studioWindow{cfg: cfg, studio: cfg.Studio, app: cfg.App, ctx: ctx, cancel: cancel, clk: cfg.Clock}
 	w.win = cfg.App.NewWindow("Showcaster")
-	w.confirm = func(title, message string, ok func()) {
-		dialog.ShowConfirm(title, message, func(yes bool) {
-			if yes {
-				ok()
-			}
-		}, w.win)
-	}
+	w.confirm = w.askConfirm
 	w.pump = newPump(pumpConfig{Studio: cfg.Studio, Dispatch: cfg.Dispatch, Apply: w.apply, Clock: cfg.Clock})
 
 	w.status = widget.NewLabel("")
@@ -317,4 +311,19 @@ func (w *studioWindow) apply(b *batch) {
 		w.held.SetText("")
 		w.held.Hide()
 	}
+}
+
+// askConfirm asks before something that cannot be undone. The title names
+// the action, and so does the button that does it ("End the show" /
+// "Cancel", never "Yes" / "No").
+func (w *studioWindow) askConfirm(title, message string, ok func()) {
+	msg := widget.NewLabel(message)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(title, title, lang.L("Cancel"), msg, func(yes bool) {
+		if yes {
+			ok()
+		}
+	}, w.win)
+	d.Resize(fyne.NewSize(420, 0))
+	d.Show()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -334,5 +335,37 @@ func TestNewShowClearsTheComments(t *testing.T) {
 	})
 	if !p.replyPublic.Disabled() {
 		t.Error("a reply is still possible to the last show's selected comment")
+	}
+}
+
+// A confirmation names its action on the button that does it.
+func TestConfirmNamesItsAction(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	h.w.askConfirm("End the show", "End the show for every viewer? It cannot go live again.", func() {})
+	var labels []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			labels = append(labels, b.Text)
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, k := range c.Objects {
+				walk(k)
+			}
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, k := range test.WidgetRenderer(wd).Objects() {
+				walk(k)
+			}
+		}
+	}
+	top := h.w.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog shown")
+	}
+	walk(top)
+	if !slices.Contains(labels, "End the show") || !slices.Contains(labels, "Cancel") || slices.Contains(labels, "Yes") {
+		t.Errorf("the dialog's buttons read %q; want End the show and Cancel", labels)
 	}
 }
