@@ -21,6 +21,9 @@ func (s *Server) reportBetween(ctx context.Context, sh *show, rep *platform.Repo
 		return err
 	}
 	rep.OnAirS = int64(air / time.Second)
+	// Effective minutes are whole minutes of exact on-air time (publisher
+	// present), never calendar minutes touched: 13.5 minutes are 13.
+	rep.EffectiveMin = int(rep.OnAirS / 60)
 	sh.mu.Lock()
 	rep.Bookings = sh.bookings
 	rep.ReplayURL = sh.replayURLLocked(base)

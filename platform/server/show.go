@@ -271,6 +271,15 @@ func (sh *show) transitionLocked(ctx context.Context, to platform.ShowState) err
 	}
 	sh.presenceOnTransitionLocked(to)
 	sh.recordOnTransitionLocked(to)
+	if to == platform.StateLive {
+		// Viewers who stayed from the trial into the formal broadcast watch
+		// it too: the report counts them.
+		for sub := range sh.subs {
+			if sub.viewer != "" {
+				sh.srv.noteViewerLocked(sh, sub.viewer)
+			}
+		}
+	}
 	trial := from == platform.StateTrial && to != platform.StateLive && to != platform.StateEnded || to == platform.StateTrial
 	return sh.emitLocked(platform.Event{Type: platform.EventShowState, State: to}, scopePublic, "", trial)
 }
