@@ -112,6 +112,9 @@ func NewEngine(cfg EngineConfig) (*Engine, error) {
 		sc.Close()
 		return nil, err
 	}
+	// The encoder opens to learn its profile and level (for the SDP), then
+	// waits, freed, for the first output.
+	h.Suspend()
 	o, err := encode.NewOpus(encode.OpusConfig{Channels: 2})
 	if err != nil {
 		h.Close()
@@ -244,6 +247,9 @@ func (e *Engine) encodeVideo(sink *scene.Sink) {
 	for f := range sink.Frames() {
 		outs := e.snapshotOutputs()
 		if len(outs) == 0 {
+			// Nothing to encode for: free x264's buffers until an output
+			// comes (an idle studio then costs only its preview).
+			e.h264.Suspend()
 			f.Release()
 			continue
 		}

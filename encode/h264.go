@@ -90,7 +90,8 @@ type H264 struct {
 	// mu serialises Encode and Close, so the C encoder is never used after it
 	// is freed.
 	mu     sync.Mutex
-	enc    codec.ReadCloser
+	enc    codec.ReadCloser // nil while suspended
+	reader video.Reader
 	ctl    codec.BitRateController
 	closed bool
 	next   *image.YCbCr // the frame the reader hands to the encoder's next Read
@@ -122,15 +123,11 @@ func NewH264(cfg H264Config) (*H264, error) {
 		h.next = nil
 		return img, func() {}, nil
 	})
-	enc, err := newH264Library(cfg, reader)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errH264Library, err)
-	}
-	h.enc = enc
-	if c, ok := enc.Controller().(codec.BitRateController); ok {
-		h.ctl = c
-	}
+	h.reader = reader
 	h.bitrate.Store(int64(cfg.BitrateBps))
+	if err := h.openLocked(); err != nil {
+		return nil, err
+	}
 
 	// Encode one grey frame so that the SDP can say what the stream really
 	// is: the library picks profile and level from the preset, size and
@@ -156,6 +153,36 @@ func NewH264(cfg H264Config) (*H264, error) {
 	h.profileLevelID = hex.EncodeToString(sps[1:4])
 	h.forceKey.Store(true)
 	return h, nil
+}
+
+// openLocked starts the library's encoder at the bitrate last applied.
+func (h *H264) openLocked() error {
+	cfg := h.cfg
+	cfg.BitrateBps = int(h.bitrate.Load())
+	enc, err := newH264Library(cfg, h.reader)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errH264Library, err)
+	}
+	h.enc, h.ctl = enc, nil
+	if c, ok := enc.Controller().(codec.BitRateController); ok {
+		h.ctl = c
+	}
+	return nil
+}
+
+// Suspend frees the library's encoder — its frame buffers and threads, tens
+// of megabytes at 1080p — while nobody needs pictures encoded (a studio with
+// no output attached). The next Encode starts a fresh one at the bitrate
+// last asked for; its first frame is an IDR with SPS and PPS, as after a
+// ForceKeyframe. The stream's profile and level do not change.
+func (h *H264) Suspend() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || h.enc == nil {
+		return
+	}
+	_ = h.enc.Close() // freeing cannot fail in either wrapper worth stopping for
+	h.enc, h.ctl, h.tight = nil, nil, nil
 }
 
 // Config returns the settings the encoder runs with, defaults filled in.
@@ -196,6 +223,14 @@ func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (P
 	b := img.Rect
 	if b.Dx() != h.cfg.Width || b.Dy() != h.cfg.Height {
 		return Packet{}, fmt.Errorf("%w: got %dx%d, encoder is %dx%d", ErrFrameSize, b.Dx(), b.Dy(), h.cfg.Width, h.cfg.Height)
+	}
+	if h.enc == nil {
+		if bps := h.pendingBitrate.Swap(0); bps > 0 {
+			h.bitrate.Store(bps)
+		}
+		if err := h.openLocked(); err != nil {
+			return Packet{}, err
+		}
 	}
 	h.next = h.tighten(img)
 
@@ -259,5 +294,8 @@ func (h *H264) Close() error {
 		return nil
 	}
 	h.closed = true
+	if h.enc == nil {
+		return nil
+	}
 	return h.enc.Close()
 }

@@ -279,3 +279,38 @@ func BenchmarkEncodeX264720p(b *testing.B) {
 	}
 	b.ReportMetric(float64(out*8)/(float64(b.N)/fps)/1000, "kbps")
 }
+
+// A suspended encoder (no output attached) frees the library's encoder; the
+// next frame opens a fresh one and is a keyframe with its parameter sets,
+// at the bitrate asked for meanwhile.
+func TestH264SuspendThenEncode(t *testing.T) {
+	const w, h = 320, 180
+	enc, err := NewH264(H264Config{Width: w, Height: h, FPS: 30, BitrateBps: 500_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	frames := movingFrames(w, h, 4)
+	for i := 0; i < 3; i++ {
+		if _, err := enc.Encode(frames[i%4], 0, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enc.Suspend()
+	enc.Suspend() // twice is fine
+	enc.SetBitrate(300_000)
+	p, err := enc.Encode(frames[3], 0, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Keyframe || firstNAL(p.Data, nalSPS) == nil {
+		t.Fatalf("first frame after Suspend: keyframe %v, SPS %v", p.Keyframe, firstNAL(p.Data, nalSPS) != nil)
+	}
+	if enc.Bitrate() != 300_000 {
+		t.Fatalf("bitrate %d after Suspend, want the 300000 asked for", enc.Bitrate())
+	}
+	enc.Suspend()
+	if err := enc.Close(); err != nil {
+		t.Fatalf("Close of a suspended encoder: %v", err)
+	}
+}
