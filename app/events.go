@@ -164,7 +164,14 @@ type Counters struct {
 }
 
 // OrderReceived: a viewer bought something.
-type OrderReceived struct{ Order Order }
+type OrderReceived struct {
+	Order Order
+	// Viewer is the buyer, named when the studio has heard their name.
+	Viewer Viewer
+	// LinkNo and Title are the product's in this show (0 and "" when unknown).
+	LinkNo int
+	Title  string
+}
 
 // OutputStopped: publishing stopped; Err is nil for a clean stop.
 type OutputStopped struct{ Err error }

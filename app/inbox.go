@@ -82,6 +82,12 @@ func (s *Studio) pumpEvents(ctx context.Context, showID string, sub *platform.Su
 }
 
 func (s *Studio) platformEvent(showID string, ev platform.Event) {
+	if ev.Comment != nil {
+		s.knowViewer(ev.Comment.Viewer)
+	}
+	if ev.Viewer != nil {
+		s.knowViewer(*ev.Viewer)
+	}
 	switch ev.Type {
 	case platform.EventComment:
 		if ev.Comment != nil {
@@ -122,7 +128,13 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 			return
 		}
 		s.setCounters(func(c *Counters) { c.Orders++; c.RevenueCents += ev.Order.AmountCents })
-		s.emit(OrderReceived{Order: *ev.Order})
+		or := OrderReceived{Order: *ev.Order, Viewer: s.viewerNamed(ev.Order.ViewerID)}
+		if d := s.desk; d != nil {
+			if p, ok := d.Product(ev.Order.ProductID); ok {
+				or.LinkNo, or.Title = p.LinkNo, p.Title
+			}
+		}
+		s.emit(or)
 		s.chime(ChimeOrder, ev.At)
 	case platform.EventProducts:
 		if d := s.desk; d != nil && ev.Products != nil {
@@ -196,4 +208,28 @@ func (s *Studio) refreshShow(showID string) {
 			}
 		}
 	}()
+}
+
+// maxKnownViewers bounds the names the inbox remembers for order lines.
+const maxKnownViewers = 10000
+
+// knowViewer remembers a viewer's name from their comments, gifts and
+// welcomes, so an order line can name its buyer.
+func (s *Studio) knowViewer(v Viewer) {
+	if v.ID == "" || v.Name == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.viewerNames == nil || len(s.viewerNames) >= maxKnownViewers {
+		s.viewerNames = map[string]string{}
+	}
+	s.viewerNames[v.ID] = v.Name
+}
+
+// viewerNamed is the viewer with the name the inbox knows ("" when none).
+func (s *Studio) viewerNamed(id string) Viewer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Viewer{ID: id, Name: s.viewerNames[id]}
 }

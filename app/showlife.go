@@ -96,6 +96,7 @@ func (s *Studio) SelectShow(ctx context.Context, id string) error {
 	s.show, s.hasShow = sh, true
 	s.counters = Counters{}
 	s.privateThreads = map[string]bool{}
+	s.viewerNames = nil
 	s.mu.Unlock()
 	if s.desk != nil {
 		if err := s.desk.Load(id); err != nil {

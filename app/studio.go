@@ -87,6 +87,8 @@ type Studio struct {
 	// refreshing: a show refresh is on its way; refreshAgain: another was
 	// asked for meanwhile.
 	refreshing, refreshAgain bool
+	// viewerNames are the names of the show's viewers heard of so far.
+	viewerNames map[string]string
 	// repaired are the stored settings Repair replaced at start-up.
 	repaired []SettingChange
 	// extra are the destinations beside the platform's own (RTMP, other

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image"
 	"net/url"
 
@@ -42,9 +43,13 @@ func newSharePanel(w *studioWindow) *sharePanel {
 	})
 	p.open = widget.NewButtonWithIcon(lang.L("Open viewer page"), theme.ComputerIcon(), func() {
 		if u, err := url.Parse(p.url); err == nil && p.url != "" {
+			// Opening a browser can fail after the call returns (no browser
+			// installed, none that starts): say what to do either way.
 			if err := w.app.OpenURL(u); err != nil {
-				w.fail(lang.L("The browser could not open"), err)
+				w.fail(lang.L("No browser could be started: copy the link and open it in a browser or on a phone"), err)
+				return
 			}
+			w.notify(fmt.Sprintf(lang.L("Opening the viewer page in your browser. If nothing opens, copy the link: %s"), p.url))
 		}
 	})
 	p.update("")

@@ -92,3 +92,24 @@ func (s *socialStrip) takeDown() {
 	s.onProgram = -1
 	s.draw()
 }
+
+// orderLine is the feed's line for an order: "小王 下单了 1号链接".
+func orderLine(e app.OrderReceived) app.FeedLine {
+	name := e.Viewer.Name
+	if name == "" {
+		id := e.Order.ViewerID
+		if len(id) > 4 {
+			id = id[len(id)-4:]
+		}
+		name = fmt.Sprintf(lang.L("Viewer %s"), id)
+	}
+	text := fmt.Sprintf(lang.L("%s ordered %d × %s"), name, max(e.Order.Qty, 1), e.Title)
+	if e.LinkNo > 0 {
+		text = fmt.Sprintf(lang.L("%s ordered link %d × %d"), name, e.LinkNo, max(e.Order.Qty, 1))
+	}
+	var viewers []app.Viewer
+	if e.Viewer.Name != "" {
+		viewers = []app.Viewer{e.Viewer}
+	}
+	return app.FeedLine{Kind: "order", Viewers: viewers, Text: text}
+}

@@ -250,7 +250,11 @@ func (w *studioWindow) apply(b *batch) {
 				w.notify(e.Text)
 			}
 			w.applySide(e)
-		case app.OrderReceived, app.ProductOnAir, app.ProductsChanged, app.BulletinChanged, app.ToolkitChanged:
+		case app.OrderReceived:
+			// The host hears of every order in the feed, and may thank the buyer.
+			w.comments.social.add(orderLine(e))
+			w.applySide(e)
+		case app.ProductOnAir, app.ProductsChanged, app.BulletinChanged, app.ToolkitChanged:
 			w.applySide(e)
 		case app.SocialReceived:
 			w.comments.social.add(e.Line)

@@ -369,3 +369,19 @@ func TestConfirmNamesItsAction(t *testing.T) {
 		t.Errorf("the dialog's buttons read %q; want End the show and Cancel", labels)
 	}
 }
+
+// An order shows in the feed with its buyer and link, as the host says it.
+func TestOrderShowsInTheFeed(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	fs.events <- app.OrderReceived{Order: app.Order{ID: "o1", ViewerID: "v7", ProductID: "p1", Qty: 1, AmountCents: 9900},
+		Viewer: app.Viewer{ID: "v7", Name: "小王"}, LinkNo: 1, Title: "保温杯"}
+	fs.events <- app.OrderReceived{Order: app.Order{ID: "o2", ViewerID: "v123456", ProductID: "p9", Qty: 2}, Title: "围巾"}
+	h.waitFor("two order lines", func() bool { return len(h.w.comments.social.lines) == 2 })
+	if got := h.w.comments.social.lines[0].Text; got != "小王 ordered link 1 × 1" {
+		t.Errorf("order line %q; want the buyer and the link", got)
+	}
+	if got := h.w.comments.social.lines[1].Text; !strings.Contains(got, "3456") || !strings.Contains(got, "围巾") {
+		t.Errorf("order line of an unnamed buyer %q; want the id's end and the title", got)
+	}
+}
