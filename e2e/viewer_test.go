@@ -268,8 +268,9 @@ func TestViewerPage(t *testing.T) {
 	}
 	if !limited {
 		t.Error("eight comments in a row were all accepted; want the rate limit's message on the page")
-	} else {
-		t.Logf("rate limit on the page: %s", mustEval[string](alice, `document.getElementById("toast").innerText`))
+	} else if msg := mustEval[string](alice, `document.getElementById("toast").innerText`); !strings.Contains(msg, "操作太快了") {
+		// The platform's reason reads in Chinese too, not only its English sentence.
+		t.Errorf("rate limit on the page reads %q; want it in Chinese as well", msg)
 	}
 
 	// Ending the show: both pages say so.

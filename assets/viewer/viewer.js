@@ -42,13 +42,40 @@
     return "/api/shows/" + encodeURIComponent(showID) + rest;
   }
 
-  // errorMessage reads the platform's {"error":{"code","message"}} body.
+  // What each of the platform's error codes means, in Chinese; the page
+  // shows it beside the platform's own English sentence, like every other
+  // line of the page.
+  const ERROR_ZH = {
+    not_started: "直播还没开始",
+    ended: "已结束",
+    sold_out: "已售罄或库存不足",
+    not_on_sale: "该商品不在本场购物车中",
+    rate_limited: "操作太快了,请稍后再试",
+    forbidden: "主播已限制你在本场的互动",
+    bad_request: "内容不符合要求",
+    too_large: "内容太长",
+    not_found: "找不到这场直播",
+    wrong_state: "现在不能这样做",
+    busy: "人太多了,请稍后再试",
+    not_eligible: "还不满足参与条件",
+    already_claimed: "你已经领过了",
+    already_grabbed: "你已经抢过了",
+    empty: "已经被抢完了",
+    not_open: "还没开始",
+    amount_overflow: "数量或金额太大",
+  };
+
+  // errorMessage reads the platform's {"error":{"code","message"}} body:
+  // "中文 / English".
   async function errorMessage(res) {
     try {
       const body = await res.json();
-      if (body && body.error && body.error.message) return body.error.message;
+      if (body && body.error && body.error.message) {
+        const zh = ERROR_ZH[body.error.code];
+        return zh ? zh + " / " + body.error.message : body.error.message;
+      }
     } catch (_) { /* not JSON */ }
-    return "HTTP " + res.status;
+    return "出错了 / HTTP " + res.status;
   }
 
   async function postJSON(path, body) {
