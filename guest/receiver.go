@@ -26,13 +26,11 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
-	"gopkg.in/hraban/opus.v2"
 
 	"showcaster/capture"
 	"showcaster/internal/clock"
@@ -49,6 +47,9 @@ var (
 	ErrBadLink = errors.New("this is not a guest link: paste the whole link the host sent (…/guest/SHOW/GUEST?t=…)")
 	// ErrDecode: the decoder could not start.
 	ErrDecode = errors.New("the guest's picture or sound cannot be decoded: check that libvpx and libopus are installed (make deps)")
+	// ErrNoGuestCodecs: this build (Windows, for now) has no VP8 or Opus
+	// decoder for guests' streams.
+	ErrNoGuestCodecs = errors.New("co-hosting is not available in the Windows build of Showcaster yet: it cannot decode the guests' video and sound. Invite guests from the Linux or macOS studio")
 )
 
 // Config describes one guest to receive.
@@ -323,7 +324,7 @@ func (f *frameReader) Read(p []byte) (int, error) {
 
 func (r *Receiver) readVideo(pc *webrtc.PeerConnection, t *webrtc.TrackRemote) {
 	fr := &frameReader{}
-	dec, err := vpx.NewDecoder(fr, prop.Media{Video: prop.Video{Width: r.cfg.Width, Height: r.cfg.Height}})
+	dec, err := newVP8Decoder(fr, prop.Media{Video: prop.Video{Width: r.cfg.Width, Height: r.cfg.Height}})
 	if err != nil {
 		r.logf("guest %s: %v: %v", r.cfg.Name, ErrDecode, err)
 		return
@@ -371,7 +372,7 @@ func (r *Receiver) decodeFrame(dec codec.VideoDecoder, fr *frameReader, data []b
 }
 
 func (r *Receiver) readAudio(t *webrtc.TrackRemote) {
-	dec, err := opus.NewDecoder(capture.SampleRate, 2)
+	dec, err := newOpusDecoder(capture.SampleRate, 2)
 	if err != nil {
 		r.logf("guest %s: %v: %v", r.cfg.Name, ErrDecode, err)
 		return

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtcp"
@@ -197,13 +196,7 @@ func (s *Sender) session() error {
 			return nil, nil, io.EOF
 		}
 	})
-	params, err := vpx.NewVP8Params()
-	if err != nil {
-		return err
-	}
-	params.BitRate = s.cfg.BitrateBps
-	params.KeyFrameInterval = 2 * max(s.cfg.FPS, 1)
-	enc, err := params.BuildVideoEncoder(reader, prop.Media{Video: prop.Video{Width: s.cfg.Width, Height: s.cfg.Height, FrameRate: float32(s.cfg.FPS)}})
+	enc, err := newVP8Encoder(reader, s.cfg.BitrateBps, 2*max(s.cfg.FPS, 1), prop.Media{Video: prop.Video{Width: s.cfg.Width, Height: s.cfg.Height, FrameRate: float32(s.cfg.FPS)}})
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrDecode, err)
 	}
