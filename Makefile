@@ -75,24 +75,28 @@ package:
 	$(GO) tool fyne package -os linux --tags $(TAGS) --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
 	mkdir -p dist && mv Showcaster.tar.xz dist/
 
-# Windows: vet every package as the Windows build sees it, except those that
-# need C libraries Debian has no MinGW build of (WIN_BLOCKED: libvpx and
-# libopusfile for the co-hosting guests' streams, so guest/ and what imports
-# it: app, cli, ui, the program). The list is worked out from the imports,
-# so a package that starts to need one of them drops out, and says so.
+# Windows: vet every package as the Windows build sees it, except any that
+# needs C libraries Debian has no MinGW build of (WIN_BLOCKED: libvpx and
+# libopusfile; the guests' codecs stand in for them on Windows, see
+# guest/codecs_windows.go). The list is worked out from the imports, so a
+# package that starts to need one of them drops out, and is named.
+# WIN_SKIP is left out too: e2e, whose tests drive Xvfb, PulseAudio and
+# Chromium on Linux; and, until a Windows vet of them has been seen through
+# (GLFW's and GL's C take long under MinGW), the window and what imports it.
 WIN_BLOCKED := github.com/pion/mediadevices/pkg/codec/vpx gopkg.in/hraban/opus.v2
+WIN_SKIP := showcaster/e2e showcaster showcaster/app showcaster/cli showcaster/ui
 vet-windows:
 	@$(WIN_ENV) $(GO) list -test -f '{{.ImportPath}} {{join .Deps " "}}' ./... | \
-	awk -v blocked="$(WIN_BLOCKED)" 'BEGIN { n = split(blocked, b, " "); for (i = 1; i <= n; i++) B[b[i]] = 1 } \
+	awk -v blocked="$(WIN_BLOCKED)" -v skip="$(WIN_SKIP)" 'BEGIN { n = split(blocked, b, " "); for (i = 1; i <= n; i++) B[b[i]] = 1; \
+			n = split(skip, l, " "); for (i = 1; i <= n; i++) L[l[i]] = 1 } \
 		{ p = $$1; sub(/(_test|\.test)$$/, "", p); all[p] = 1; for (i = 2; i <= NF; i++) if ($$i in B) bad[p] = 1 } \
-		END { for (p in all) if (p ~ /^showcaster/) print ((p in bad) ? "blocked " : "vet ") p }' | sort > .vet-windows.list
-	@echo "vet-windows: not yet built for Windows (they need MinGW builds of libvpx and libopusfile):" $$(sed -n 's/^blocked //p' .vet-windows.list)
+		END { for (p in all) if (p ~ /^showcaster/ && !(p in L)) print ((p in bad) ? "blocked " : "vet ") p }' | sort > .vet-windows.list
+	@echo "vet-windows: left out: $(WIN_SKIP)" $$(sed -n 's/^blocked \(.*\)/\1 (needs MinGW libvpx or libopusfile)/p' .vet-windows.list)
 	$(WIN_ENV) $(GO) vet $$(sed -n 's/^vet //p' .vet-windows.list); rc=$$?; rm -f .vet-windows.list; exit $$rc
 
 # dist/Showcaster-windows-amd64.zip: Showcaster.exe, a GUI-subsystem PE32+
 # with the icon, version and manifest from FyneApp.toml, cross-built here
-# with Fyne's packaging tool. It does not link yet, for want of the MinGW
-# libvpx and libopusfile above (docs/platforms.md says the routes).
+# with Fyne's packaging tool (not yet seen to finish: docs/platforms.md).
 package-windows:
 	cp FyneApp.toml .FyneApp.toml.keep
 	$(WIN_ENV) $(GO) tool fyne package -os windows --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
