@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 out=bench-out
 mkdir -p "$out"
 TAGS=${TAGS:-x11}
-# Sections to run: go, platform, fuzz, cpu, dest (default all).
-want=${*:-go platform fuzz cpu dest}
+# Sections to run: go, platform, fuzz, cpu, dest, window (default all).
+want=${*:-go platform fuzz cpu dest window}
 has() { [[ " $want " == *" $1 "* ]]; }
 
 if has go; then
@@ -36,6 +36,11 @@ fi
 if has dest; then
 echo "== CPU seconds: 20 s of 720p30 to one, two and three RTMP destinations sharing one encode"
 scripts/bench-destinations.sh | tee "$out/destinations.txt"
+fi
+
+if has window; then
+echo "== The studio window idle (preview only) against showcaster live, 20 s each, under Xvfb"
+scripts/bench-window.sh 2>/dev/null | tee "$out/window.txt"
 fi
 
 if has fuzz; then
