@@ -149,6 +149,13 @@ func TestViewerPage(t *testing.T) {
 		v.waitFor("the pinned product card", `!document.getElementById("product").hidden && __showcaster.pinned() && __showcaster.pinned().id === "p1"`, eventDeadline, pageState)
 		v.waitFor("the bulletin", `document.getElementById("bulletin-text").textContent.includes("前100名送围巾")`, eventDeadline, pageState)
 	}
+	// The picture carries the card and the bulletin; the page's own parts
+	// sit beside it (desktop) or under it (phone), never over it.
+	for _, size := range []viewport{desktop, phone} {
+		checkBesidePicture(bob, size)
+	}
+	bob.do(chromedp.EmulateReset())
+
 	aliceID := mustEval[string](alice, `__showcaster.viewerID()`)
 	bobID := mustEval[string](bob, `__showcaster.viewerID()`)
 	if aliceID == "" || aliceID == bobID {
@@ -234,19 +241,19 @@ func TestViewerPage(t *testing.T) {
 			alice.waitFor("comment "+c.text, shownComment(c.text), eventDeadline, pageState)
 		}
 		alice.waitFor("the toast to go", `document.getElementById("toast").hidden`, eventDeadline, pageState)
-		shot := alice.screenshot()
-		if err := os.WriteFile(path, shot, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		abs, _ := filepath.Abs(path)
-		t.Logf("screenshot of the viewer page: %s", abs)
-		// The same room on a phone held upright.
-		alice.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateScale(2)))
-		alice.waitFor("the phone layout", `window.innerWidth === 390`, eventDeadline, pageState)
-		time.Sleep(500 * time.Millisecond) // one layout and a few frames at the new size
-		phone := strings.TrimSuffix(path, filepath.Ext(path)) + "-mobile" + filepath.Ext(path)
-		if err := os.WriteFile(phone, alice.screenshot(), 0o644); err != nil {
-			t.Fatal(err)
+		// The room on a laptop and on a phone held upright.
+		for _, size := range []viewport{desktop, phone} {
+			checkBesidePicture(alice, size)
+			waitPlaying(alice) // a few frames drawn at the new size
+			out := path
+			if size.mobile {
+				out = strings.TrimSuffix(path, filepath.Ext(path)) + "-mobile" + filepath.Ext(path)
+			}
+			if err := os.WriteFile(out, alice.screenshot(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			abs, _ := filepath.Abs(out)
+			t.Logf("screenshot of the viewer page (%s): %s", size.name, abs)
 		}
 		alice.do(chromedp.EmulateReset())
 	}
@@ -283,6 +290,67 @@ func TestViewerPage(t *testing.T) {
 			t.Errorf("[%s] the page threw: %s", v.name, strings.Join(ex, "; "))
 		}
 	}
+}
+
+// viewport is a screen the page is laid out for.
+type viewport struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var (
+	desktop = viewport{"desktop", 1366, 768, false}
+	phone   = viewport{"phone", 390, 844, true}
+)
+
+func (v viewport) emulate(tb *tab) {
+	tb.t.Helper()
+	if v.mobile {
+		tb.do(chromedp.EmulateViewport(v.width, v.height, chromedp.EmulateMobile, chromedp.EmulatePortrait, chromedp.EmulateScale(2)))
+	} else {
+		tb.do(chromedp.EmulateViewport(v.width, v.height))
+	}
+	tb.waitFor(fmt.Sprintf("the %s layout", v.name), fmt.Sprintf(`window.innerWidth === %d && window.innerHeight === %d`, v.width, v.height), eventDeadline, pageState)
+}
+
+// overPicture lists the page's own visible parts whose rectangles meet the
+// <video> element's, parts that stick out of the window, and what keeps
+// the Buy button from being pressed; empty when the layout is right.
+const overPicture = `(() => {
+  const bad = [];
+  const v = document.getElementById("video").getBoundingClientRect();
+  if (v.width < 100 || v.height < 100) bad.push("the picture is " + v.width + "x" + v.height);
+  const box = (r) => [r.left, r.top, r.right, r.bottom].map(Math.round).join(",");
+  for (const sel of ["#topbar", "#unmute", "#product", "#buy", "#bulletin", "#comments", "#comments > li", "#toolkit", "#composer"]) {
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === "hidden") continue;
+      if (sel === "#comments > li") {
+        // A comment scrolled out of its list is clipped by it, not shown.
+        const l = document.getElementById("comments").getBoundingClientRect();
+        if (r.bottom <= l.top || r.top >= l.bottom) continue;
+      }
+      if (r.left < v.right && r.right > v.left && r.top < v.bottom && r.bottom > v.top)
+        bad.push(sel + " [" + box(r) + "] meets the picture [" + box(v) + "]");
+      if (sel !== "#comments > li" && (r.top < 0 || r.left < 0 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5))
+        bad.push(sel + " [" + box(r) + "] is outside the window " + innerWidth + "x" + innerHeight);
+    }
+  }
+  const buy = document.getElementById("buy");
+  const b = buy.getBoundingClientRect();
+  const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+  if (buy.disabled || b.width === 0 || !hit || !buy.contains(hit))
+    bad.push("the Buy button [" + box(b) + "] cannot be pressed (disabled " + buy.disabled + ", on top: " + (hit ? hit.id || hit.className : "nothing") + ")");
+  return bad;
+})()`
+
+// checkBesidePicture lays the page out at size and waits until none of its
+// parts covers the picture and the Buy button can be pressed.
+func checkBesidePicture(tb *tab, size viewport) {
+	tb.t.Helper()
+	size.emulate(tb)
+	tb.waitFor("the page's parts beside the picture at "+size.name+" size", overPicture+`.length === 0`, eventDeadline, overPicture)
 }
 
 // shownComment is true once the page's comment list shows text.

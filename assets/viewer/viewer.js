@@ -447,6 +447,16 @@
   });
   ui.video.addEventListener("volumechange", renderState);
 
+  // The stage takes the picture's own shape where it sits above the page's
+  // parts (phones), so nothing of the page lands on the picture and no band
+  // of black is left between them.
+  function fitStage() {
+    const w = ui.video.videoWidth, h = ui.video.videoHeight;
+    if (w && h) document.documentElement.style.setProperty("--video-ratio", w + " / " + h);
+  }
+  ui.video.addEventListener("loadedmetadata", fitStage);
+  ui.video.addEventListener("resize", fitStage);
+
   // ---- events: one WebSocket, resumed with ?after=seq after a drop ----
 
   const events = {
