@@ -89,12 +89,14 @@ func newCommentsPanel(w *studioWindow) *commentsPanel {
 
 func (p *commentsPanel) content() fyne.CanvasObject {
 	counters := container.NewHBox(p.online, p.likes, p.orders)
-	top := container.NewBorder(nil, nil, nil, p.follow, counters)
+	// The counters grow with the show; the follow switch has its own row so
+	// they never push the panel wider.
+	top := container.NewVBox(counters, p.follow)
 	actions := container.NewVBox(
 		p.social.box,
 		p.selected,
 		container.NewBorder(nil, nil, nil, container.NewHBox(p.replyPublic, p.replyPrivate), p.entry),
-		container.NewGridWithColumns(4, p.onAir, p.offAir, p.mute, p.block),
+		container.NewGridWithColumns(2, p.onAir, p.offAir, p.mute, p.block),
 	)
 	return container.NewBorder(top, actions, nil, nil, p.list)
 }

@@ -27,6 +27,7 @@ type showPanel struct {
 	picker  *widget.Select
 	create  *widget.Button
 	state   *widget.Label
+	details *widget.Button // the state row's full text, when it may be cut short
 	elapsed *widget.Label
 	trial   *widget.Button
 	live    *widget.Button
@@ -53,6 +54,9 @@ func newShowPanel(w *studioWindow) *showPanel {
 	p.create = widget.NewButtonWithIcon(lang.L("New show…"), theme.ContentAddIcon(), p.newShowDialog)
 	p.state = widget.NewLabel("")
 	p.state.TextStyle.Bold = true
+	p.state.Truncation = fyne.TextTruncateEllipsis
+	p.details = widget.NewButtonWithIcon(lang.L("Details"), theme.InfoIcon(), p.showDetails)
+	p.details.Hide()
 	p.elapsed = widget.NewLabel("00:00:00")
 	p.elapsed.TextStyle.Monospace = true
 	p.trial = widget.NewButtonWithIcon(lang.L("Start trial")+" (Ctrl+T)", theme.MediaPlayIcon(), p.startTrial)
@@ -71,9 +75,24 @@ func newShowPanel(w *studioWindow) *showPanel {
 }
 
 func (p *showPanel) content() fyne.CanvasObject {
-	left := container.NewHBox(widget.NewLabel(lang.L("Show")), container.NewGridWrap(fyne.NewSize(280, p.picker.MinSize().Height), p.picker), p.create, p.state)
-	right := container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed, widget.NewSeparator(), p.record, p.guests, p.prods, p.setts)
-	return container.NewBorder(nil, widget.NewSeparator(), left, right)
+	// Two rows so a laptop screen holds them in either language: the show
+	// and its broadcast buttons, then its state (cut short to one line; a
+	// long title or a rejection reason is whole behind Details) and the
+	// studio's other rooms.
+	pick := container.NewGridWrap(fyne.NewSize(240, p.picker.MinSize().Height), p.picker)
+	top := container.NewBorder(nil, nil,
+		container.NewHBox(widget.NewLabel(lang.L("Show")), pick, p.create), container.NewHBox(p.trial, p.live, p.cancel, p.end, widget.NewSeparator(), p.elapsed))
+	second := container.NewBorder(nil, nil, nil, container.NewHBox(p.details, p.record, p.guests, p.prods, p.setts), p.state)
+	return container.NewVBox(top, second, widget.NewSeparator())
+}
+
+// showDetails shows the state row whole: the show's full title, its state
+// and the platform's reason for a rejection, wrapped to the dialog.
+func (p *showPanel) showDetails() {
+	text := widget.NewLabel(p.state.Text)
+	text.Wrapping = fyne.TextWrapWord
+	box := container.NewGridWrap(fyne.NewSize(480, 200), container.NewVScroll(text))
+	dialog.ShowCustom(lang.L("Show"), lang.L("Close"), box, p.w.win)
 }
 
 // toggleRecording starts or stops recording the program to a file.
@@ -122,8 +141,24 @@ func stateName(s app.ShowState) string {
 	}
 }
 
+// maxPickerTitle is how many characters of a title the show picker shows;
+// its list would otherwise grow past a laptop's screen. The selected show's
+// full title is on the state row below.
+const maxPickerTitle = 36
+
 func showLabel(s app.Show) string {
-	return fmt.Sprintf("%s · %s", s.Title, s.StartsAt.Local().Format("01-02 15:04"))
+	title, _ := shortTitle(s.Title)
+	return fmt.Sprintf("%s · %s", title, s.StartsAt.Local().Format("01-02 15:04"))
+}
+
+// shortTitle cuts a long title to maxPickerTitle characters with an
+// ellipsis; cut says whether it did.
+func shortTitle(t string) (short string, cut bool) {
+	r := []rune(t)
+	if len(r) <= maxPickerTitle {
+		return t, false
+	}
+	return strings.TrimSpace(string(r[:maxPickerTitle-1])) + "…", true
 }
 
 // platformChanged forgets the last platform's show and loads the new one's
@@ -132,6 +167,7 @@ func (p *showPanel) platformChanged() {
 	p.current, p.has = app.Show{}, false
 	p.setShows(nil)
 	p.state.SetText("")
+	p.details.Hide()
 	p.updateButtons()
 	p.reload("")
 }
@@ -236,7 +272,16 @@ func (p *showPanel) setCurrent(s app.Show) {
 	if s.State == app.StateRejected && s.RejectReason != "" {
 		text += ": " + s.RejectReason
 	}
+	_, cut := shortTitle(s.Title)
+	if cut {
+		text = s.Title + " · " + text
+	}
 	p.state.SetText(text)
+	if cut || s.RejectReason != "" && s.State == app.StateRejected {
+		p.details.Show()
+	} else {
+		p.details.Hide()
+	}
 	p.updateButtons()
 }
 

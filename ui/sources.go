@@ -93,8 +93,9 @@ func (p *sourcesPanel) content() fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Layout"), p.layout),
 		widget.NewFormItem(lang.L("Camera"), p.camera.sel),
 		widget.NewFormItem(lang.L("Screen"), p.screen.sel),
-		widget.NewFormItem(lang.L("Microphone"), container.NewBorder(nil, nil, nil, p.muteBtn,
-			container.NewGridWithColumns(2, p.mic.sel, p.meter))),
+		widget.NewFormItem(lang.L("Microphone"), container.NewBorder(nil, nil, nil,
+			container.NewHBox(container.NewGridWrap(fyne.NewSize(100, p.mic.sel.MinSize().Height), p.meter), p.muteBtn),
+			p.mic.sel)),
 	)
 	return form
 }
