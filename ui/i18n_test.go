@@ -22,8 +22,10 @@ func uiStrings(t *testing.T) map[string]string {
 	files, _ := filepath.Glob("*.go")
 	// The studio's sentences for the user (app.Say) are translated by the
 	// window too.
-	appFiles, _ := filepath.Glob("../app/*.go")
-	files = append(files, appFiles...)
+	for _, dir := range []string{"../app", "../app/store", "../internal/money"} {
+		more, _ := filepath.Glob(dir + "/*.go")
+		files = append(files, more...)
+	}
 	out := map[string]string{}
 	for _, f := range files {
 		file, err := parser.ParseFile(token.NewFileSet(), f, nil, 0)
@@ -34,6 +36,17 @@ func uiStrings(t *testing.T) map[string]string {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) == 0 {
 				return true
+			}
+			// msg.New("…", …): a sentence from below the front ends.
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "New" {
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == "msg" {
+					if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						if s, _ := strconv.Unquote(lit.Value); s != "%s" {
+							out[s] = f
+						}
+					}
+					return true
+				}
 			}
 			if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "Say" && len(call.Args) > 1 {
 				if lit, ok := call.Args[1].(*ast.BasicLit); ok && lit.Kind == token.STRING {

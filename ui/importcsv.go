@@ -49,7 +49,11 @@ func importSummary(rep store.ImportReport, err error) string {
 	fmt.Fprintf(&b, lang.L("Imported %d products (%d new, %d updated); %d rows skipped."),
 		rep.Imported(), rep.Created, rep.Updated, len(rep.Skipped))
 	for _, e := range rep.Skipped {
-		fmt.Fprintf(&b, "\n"+lang.L("Row %d: %s"), e.Row, e.Reason)
+		reason := e.Reason
+		if !e.Why.Empty() {
+			reason = e.Why.Translate(func(k string) string { return lang.L(k) })
+		}
+		fmt.Fprintf(&b, "\n"+lang.L("Row %d: %s"), e.Row, reason)
 	}
 	if len(rep.IgnoredColumns) > 0 {
 		fmt.Fprintf(&b, "\n"+lang.L("Columns not read: %s"), strings.Join(rep.IgnoredColumns, ", "))

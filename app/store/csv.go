@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"showcaster/internal/msg"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,6 +85,13 @@ func normaliseHeader(h string) string {
 type RowError struct {
 	Row    int // spreadsheet row; the header is row 1
 	Reason string
+	// Why is Reason as a sentence the window translates.
+	Why msg.Text
+}
+
+// skipped is a row left out, and why.
+func skipped(row int, why msg.Text) RowError {
+	return RowError{Row: row, Reason: why.String(), Why: why}
 }
 
 func (e RowError) Error() string { return fmt.Sprintf("row %d: %s", e.Row, e.Reason) }
@@ -172,8 +180,7 @@ func (s *Store) ImportCSV(r io.Reader, opt ImportOptions) (ImportReport, error) 
 		if err != nil && !errors.Is(err, csv.ErrFieldCount) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				rep.Skipped = append(rep.Skipped, RowError{rowNo, "the quotes do not match (" + pe.Err.Error() +
-					"); put a \" at both ends of a cell and write \"\" for a quote inside it"})
+				rep.Skipped = append(rep.Skipped, skipped(rowNo, msg.New("the quotes do not match (%s); put a \" at both ends of a cell and write \"\" for a quote inside it", pe.Err.Error())))
 				continue
 			}
 			return rep, fmt.Errorf("%w: row %d: %v", ErrCSV, rowNo, err)
@@ -187,14 +194,14 @@ func (s *Store) ImportCSV(r io.Reader, opt ImportOptions) (ImportReport, error) 
 				row.cells[cols[i]] = v
 			}
 		}
-		if reason := row.parse(opt); reason != "" {
-			rep.Skipped = append(rep.Skipped, RowError{rowNo, reason})
+		if reason := row.parse(opt); !reason.Empty() {
+			rep.Skipped = append(rep.Skipped, skipped(rowNo, reason))
 			continue
 		}
 		if n := row.p.LinkNo; n > 0 {
 			if first, dup := byLink[n]; dup {
-				rep.Skipped = append(rep.Skipped, RowError{rowNo, fmt.Sprintf(
-					"link number %d is also on row %d; give each product its own link number", n, first)})
+				rep.Skipped = append(rep.Skipped, skipped(rowNo, msg.New(
+					"link number %d is also on row %d; give each product its own link number", n, first)))
 				continue
 			}
 			byLink[n] = rowNo
@@ -218,8 +225,8 @@ func (s *Store) ImportCSV(r io.Reader, opt ImportOptions) (ImportReport, error) 
 			return ImportReport{}, err
 		}
 		switch {
-		case reason != "":
-			rep.Skipped = append(rep.Skipped, RowError{row.row, reason})
+		case !reason.Empty():
+			rep.Skipped = append(rep.Skipped, skipped(row.row, reason))
 		case created:
 			rep.Created++
 		default:
@@ -235,7 +242,7 @@ func (s *Store) ImportCSV(r io.Reader, opt ImportOptions) (ImportReport, error) 
 
 // importRow upserts one parsed row; reason is set when the row conflicts
 // with what is stored, err only when the database fails.
-func (s *Store) importRow(tx *sql.Tx, row *csvRow) (created bool, reason string, err error) {
+func (s *Store) importRow(tx *sql.Tx, row *csvRow) (created bool, reason msg.Text, err error) {
 	var cur Product
 	found := false
 	if row.p.LinkNo > 0 {
@@ -244,22 +251,22 @@ func (s *Store) importRow(tx *sql.Tx, row *csvRow) (created bool, reason string,
 		case err == nil:
 			found = true
 		case !errors.Is(err, sql.ErrNoRows):
-			return false, "", fmt.Errorf("store: import row %d: %w", row.row, err)
+			return false, msg.Text{}, fmt.Errorf("store: import row %d: %w", row.row, err)
 		}
 	}
 	if id := strings.TrimSpace(row.cells[colID]); id != "" {
 		if found && cur.ID != id {
-			return false, fmt.Sprintf("id %q does not match %d号链接 (stored as %s); clear the id cell or fix the link number",
+			return false, msg.New("id %q does not match %d号链接 (stored as %s); clear the id cell or fix the link number",
 				id, cur.LinkNo, cur.ID), nil
 		}
 		if !found {
 			other, err := scanProduct(tx.QueryRow(`SELECT `+productCols+` FROM products WHERE id = ?`, id))
 			switch {
 			case err == nil:
-				return false, fmt.Sprintf("id %q belongs to %d号链接, but this row says %d号链接; clear the id cell to add a new product",
+				return false, msg.New("id %q belongs to %d号链接, but this row says %d号链接; clear the id cell to add a new product",
 					id, other.LinkNo, row.p.LinkNo), nil
 			case !errors.Is(err, sql.ErrNoRows):
-				return false, "", fmt.Errorf("store: import row %d: %w", row.row, err)
+				return false, msg.Text{}, fmt.Errorf("store: import row %d: %w", row.row, err)
 			}
 			cur.ID = id
 		}
@@ -296,23 +303,23 @@ func (s *Store) importRow(tx *sql.Tx, row *csvRow) (created bool, reason string,
 		p.Currency = row.hint
 	}
 	if p.OriginalPriceCents > 0 && p.OriginalPriceCents < p.PriceCents {
-		return false, fmt.Sprintf("original price %s is below the price %s; leave it empty or raise it",
+		return false, msg.New("original price %s is below the price %s; leave it empty or raise it",
 			FormatCents(p.OriginalPriceCents), FormatCents(p.PriceCents)), nil
 	}
 	if err := validate(&p); err != nil {
-		return false, strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": "), nil
+		return false, msg.New("%s", strings.TrimPrefix(err.Error(), ErrInvalid.Error()+": ")), nil
 	}
 	if err := s.upsertTx(tx, &p); err != nil {
 		if errors.Is(err, ErrLinkNoTaken) || errors.Is(err, ErrInvalid) {
-			return false, err.Error(), nil
+			return false, textOf(err), nil
 		}
-		return false, "", err
+		return false, msg.Text{}, err
 	}
-	return !found, "", nil
+	return !found, msg.Text{}, nil
 }
 
 // parse reads the row's cells into r.p and returns why the row is unusable ("" if it is fine).
-func (r *csvRow) parse(opt ImportOptions) string {
+func (r *csvRow) parse(opt ImportOptions) msg.Text {
 	get := func(c column) (string, bool) {
 		v, ok := r.cells[c]
 		return strings.TrimSpace(v), ok
@@ -320,28 +327,28 @@ func (r *csvRow) parse(opt ImportOptions) string {
 	if v, ok := get(colLinkNo); ok && v != "" {
 		n, err := parseLinkNo(v)
 		if err != nil {
-			return err.Error()
+			return textOf(err)
 		}
 		r.p.LinkNo = n
 	}
 	if v, _ := get(colTitle); v == "" {
-		return "the title is empty; every product needs a title"
+		return msg.New("the title is empty; every product needs a title")
 	} else {
 		r.p.Title = v
 	}
 	v, _ := get(colPrice)
 	if v == "" {
-		return "the price is empty; write it like 99.00"
+		return msg.New("the price is empty; write it like 99.00")
 	}
 	cents, cur, err := ParsePrice(v)
 	if err != nil {
-		return err.Error()
+		return textOf(err)
 	}
 	r.p.PriceCents, r.hint = cents, cur
 	if v, ok := get(colOriginal); ok && v != "" {
 		cents, cur, err := ParsePrice(v)
 		if err != nil {
-			return "original " + err.Error()
+			return msg.New("original price: %s", textOf(err))
 		}
 		r.p.OriginalPriceCents = cents
 		if r.hint == "" {
@@ -351,14 +358,14 @@ func (r *csvRow) parse(opt ImportOptions) string {
 	if v, ok := get(colCurrency); ok && v != "" {
 		code, err := parseCurrency(v)
 		if err != nil {
-			return err.Error()
+			return textOf(err)
 		}
 		r.p.Currency = code
 	}
 	if v, ok := get(colStock); ok && v != "" {
 		n, err := strconv.Atoi(strings.ReplaceAll(v, ",", ""))
 		if err != nil || n < 0 {
-			return fmt.Sprintf("stock %q is not a whole number; write it like 100", v)
+			return msg.New("stock %q is not a whole number; write it like 100", v)
 		}
 		r.p.Stock = n
 	}
@@ -387,11 +394,11 @@ func (r *csvRow) parse(opt ImportOptions) string {
 	if v, ok := get(colSoldOut); ok {
 		b, err := parseBool(v)
 		if err != nil {
-			return err.Error()
+			return textOf(err)
 		}
 		r.p.SoldOut = b
 	}
-	return ""
+	return msg.Text{}
 }
 
 // SplitPoints splits selling points written in one cell ("显瘦|百搭；不起球").
@@ -426,7 +433,7 @@ func parseLinkNo(v string) (int, error) {
 	s = strings.TrimSuffix(s, "号")
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("link number %q is not a number; write it like 3 (for 3号链接)", v)
+		return 0, msg.New("link number %q is not a number; write it like 3 (for 3号链接)", v)
 	}
 	return n, nil
 }
@@ -441,7 +448,7 @@ func parseCurrency(v string) (string, error) {
 	if len(v) == 3 && strings.IndexFunc(v, func(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') }) < 0 {
 		return strings.ToUpper(v), nil
 	}
-	return "", fmt.Errorf("currency %q is not a 3-letter code; write CNY, USD, HKD…", v)
+	return "", msg.New("currency %q is not a 3-letter code; write CNY, USD, HKD…", v)
 }
 
 func parseBool(v string) (bool, error) {
@@ -451,7 +458,7 @@ func parseBool(v string) (bool, error) {
 	case "1", "true", "yes", "y", "是", "售罄", "已售罄":
 		return true, nil
 	}
-	return false, fmt.Errorf("sold out %q is not yes or no; write true, false, 是 or 否", v)
+	return false, msg.New("sold out %q is not yes or no; write true, false, 是 or 否", v)
 }
 
 func blank(rec []string) bool {
@@ -562,4 +569,12 @@ func cell(p Product, c column) string {
 		return p.ID
 	}
 	return ""
+}
+
+// textOf is an error as a sentence to translate (its own words when it has none).
+func textOf(err error) msg.Text {
+	if t, ok := msg.Of(err); ok {
+		return t
+	}
+	return msg.New("%s", err.Error())
 }

@@ -5,6 +5,7 @@ package money
 
 import (
 	"fmt"
+	"showcaster/internal/msg"
 	"strconv"
 	"strings"
 )
@@ -49,15 +50,15 @@ func Parse(s string) (cents int64, currency string, err error) {
 	}
 	if whole == "" || !allDigits(whole) || (hasDot && !allDigits(frac)) {
 		if strings.HasPrefix(s, "-") {
-			return 0, "", fmt.Errorf("price %q is negative; a price is 0 or more", orig)
+			return 0, "", msg.New("price %q is negative; a price is 0 or more", orig)
 		}
-		return 0, "", fmt.Errorf("price %q is not a number; write it like 99.00", orig)
+		return 0, "", msg.New("price %q is not a number; write it like 99.00", orig)
 	}
 	if len(frac) > 2 {
-		return 0, "", fmt.Errorf("price %q has more than two decimals; write it like 99.90", orig)
+		return 0, "", msg.New("price %q has more than two decimals; write it like 99.90", orig)
 	}
 	if len(whole) > 13 {
-		return 0, "", fmt.Errorf("price %q is too large; check the digits", orig)
+		return 0, "", msg.New("price %q is too large; check the digits", orig)
 	}
 	yuan, _ := strconv.ParseInt(whole, 10, 64)
 	frac = (frac + "00")[:2]
