@@ -38,6 +38,9 @@ type destinationsWindow struct {
 	// onSaved is told after the list was stored (the window saves it with
 	// the settings).
 	onSaved func([]app.DestinationSpec)
+	// post runs a background result on the UI thread: the studio window's
+	// one crossing point (fyne.Do when alone).
+	post func(func())
 	// form is the open edit form, and add/edit/remove/test the controls
 	// (kept for the widget tests).
 	form                  *destForm
@@ -54,7 +57,7 @@ type destForm struct {
 }
 
 func newDestinationsWindow(a fyne.App, api destinationsAPI, onSaved func([]app.DestinationSpec)) *destinationsWindow {
-	d := &destinationsWindow{app: a, api: api, sel: -1, onSaved: onSaved}
+	d := &destinationsWindow{app: a, api: api, sel: -1, onSaved: onSaved, post: fyne.Do}
 	d.win = a.NewWindow(lang.L("Destinations"))
 	d.status = widget.NewLabel("")
 	d.status.Wrapping = fyne.TextWrapWord
@@ -244,7 +247,7 @@ func (d *destinationsWindow) test(s app.DestinationSpec) {
 	d.status.SetText(fmt.Sprintf(lang.L("Testing %s: publishing for 3 seconds…"), s.Name))
 	go func() {
 		r := d.api.TestDestination(context.Background(), s)
-		fyne.Do(func() {
+		d.post(func() {
 			if r.Err != nil {
 				d.status.SetText(fmt.Sprintf(lang.L("%s could not publish: %s"), s.Name, destErrText(r.Err)))
 				return
@@ -319,6 +322,7 @@ func (w *studioWindow) openDestinations() {
 		w.side.destinations = newDestinationsWindow(w.app, w.studio, func(list []app.DestinationSpec) {
 			saveDestinations(w.app.Preferences(), list)
 		})
+		w.side.destinations.post = w.pump.Post
 		w.side.destinations.win.SetCloseIntercept(func() { w.side.destinations.win.Hide() })
 	}
 	w.side.destinations.win.Show()

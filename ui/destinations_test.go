@@ -43,28 +43,34 @@ func (f *fakeStudio) TestDestination(ctx context.Context, s app.DestinationSpec)
 	return app.DestinationTest{FramesSent: 90, FPS: 30, Kbps: 2500, Connect: 40 * time.Millisecond}
 }
 
-func waitLabel(t *testing.T, what string, get func() string, ok func(string) bool) string {
-	t.Helper()
-	end := time.Now().Add(10 * time.Second)
-	for {
-		v := get()
-		if ok(v) {
-			return v
-		}
-		if time.Now().After(end) {
-			t.Fatalf("%s: still %q", what, v)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 func TestDestinationsWindowAddEditRemoveTest(t *testing.T) {
 	a := test.NewApp()
 	defer a.Quit()
 	fs := newFakeStudio()
 	var saved []app.DestinationSpec
 	d := newDestinationsWindow(a, fs, func(l []app.DestinationSpec) { saved = l })
+	// Results from the background come to this goroutine, as the window's
+	// pump brings them to the UI thread: the test reads labels safely.
+	posted := make(chan func(), 16)
+	d.post = func(f func()) { posted <- f }
 	d.win.Show()
+	waitLabel := func(t *testing.T, what string, get func() string, ok func(string) bool) string {
+		t.Helper()
+		end := time.Now().Add(10 * time.Second)
+		for {
+			select {
+			case f := <-posted:
+				f()
+			default:
+			}
+			if v := get(); ok(v) {
+				return v
+			} else if time.Now().After(end) {
+				t.Fatalf("%s: still %q", what, v)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 
 	// Add Douyin from its preset, with a key that has expired.
 	var douyin string

@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
-	"time"
+	"showcaster/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -45,20 +45,20 @@ func (w *studioWindow) openGuests() {
 
 func (d *guestsDialog) invite() {
 	name := d.name.Text
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		g, err := d.w.studio.InviteGuest(ctx, name)
-		fyne.Do(func() {
-			if err != nil {
-				d.w.fail(lang.L("The guest could not be invited"), err)
-				return
-			}
-			d.link.SetText(g.URL)
-			d.name.SetText("")
-			d.refresh()
-		})
-	}()
+	var g app.Guest
+	d.w.async(func(ctx context.Context) error {
+		var err error
+		g, err = d.w.studio.InviteGuest(ctx, name)
+		return err
+	}, func(err error) {
+		if err != nil {
+			d.w.fail(lang.L("The guest could not be invited"), err)
+			return
+		}
+		d.link.SetText(g.URL)
+		d.name.SetText("")
+		d.refresh()
+	})
 }
 
 // refresh lists the guests with their controls.
@@ -87,17 +87,14 @@ func (d *guestsDialog) refresh() {
 		})
 		hide.Checked = g.Hidden
 		remove := widget.NewButton(lang.L("Remove"), func() {
-			go func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-				defer cancel()
-				err := d.w.studio.RemoveGuest(ctx, g.ID)
-				fyne.Do(func() {
-					if err != nil {
-						d.w.fail(lang.L("The guest could not be removed"), err)
-					}
-					d.refresh()
-				})
-			}()
+			d.w.async(func(ctx context.Context) error {
+				return d.w.studio.RemoveGuest(ctx, g.ID)
+			}, func(err error) {
+				if err != nil {
+					d.w.fail(lang.L("The guest could not be removed"), err)
+				}
+				d.refresh()
+			})
 		})
 		d.list.Add(container.NewHBox(widget.NewLabel(fmt.Sprintf("%s · %s", g.Name, state)), mute, hide, remove))
 	}
