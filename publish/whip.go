@@ -25,7 +25,7 @@ const (
 	DefaultReconnectDelay    = 500 * time.Millisecond
 	DefaultMaxReconnectDelay = 30 * time.Second
 	DefaultConnectTimeout    = 15 * time.Second
-	DefaultDisconnectTimeout = 6 * time.Second
+	DefaultDisconnectTimeout = 2 * time.Second
 	DefaultQueue             = 128
 	// DefaultH264ProfileLevelID is High 3.1, what the encoder's defaults
 	// (veryfast, 720p30) produce. Pass encode.H264.ProfileLevelID instead.
@@ -74,7 +74,8 @@ type WHIPConfig struct {
 	// ConnectTimeout bounds one attempt from POST to media flowing (default 15 s).
 	ConnectTimeout time.Duration
 	// DisconnectTimeout is how long the server may be silent before the
-	// session is given up and a reconnect starts (default 6 s).
+	// session is given up and a reconnect starts (default 2 s: a dead peer
+	// is noticed within 2 s, as for RTMP).
 	DisconnectTimeout time.Duration
 	// DeleteTimeout bounds the DELETE that ends a session (default 3 s).
 	DeleteTimeout time.Duration
