@@ -449,7 +449,7 @@ func (r *RTMP) deadline(s *rtmpSession) error {
 		return ErrRTMPLost
 	default:
 	}
-	return s.conn.SetWriteDeadline(time.Now().Add(r.cfg.WriteTimeout))
+	return s.conn.SetWriteDeadline(time.Now().Add(r.cfg.WriteTimeout)) // wall clock: socket deadlines are absolute real times
 }
 
 func (r *RTMP) writeErr(err error) error {

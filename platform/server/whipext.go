@@ -313,7 +313,7 @@ func restartICE(pc *webrtc.PeerConnection, remote, ufrag, pwd string) error {
 	// Gathering is network work on the wall clock; the bound only stops a stuck stack.
 	select {
 	case <-gathered:
-	case <-time.After(10 * time.Second):
+	case <-time.After(10 * time.Second): // wall clock: ICE gathers on the real network
 		return fmt.Errorf("gathering network candidates took over 10 s")
 	}
 	return nil
