@@ -81,10 +81,9 @@ package:
 # guest/codecs_windows.go). The list is worked out from the imports, so a
 # package that starts to need one of them drops out, and is named.
 # WIN_SKIP is left out too: e2e, whose tests drive Xvfb, PulseAudio and
-# Chromium on Linux; and, until a Windows vet of them has been seen through
-# (GLFW's and GL's C take long under MinGW), the window and what imports it.
+# Chromium on Linux.
 WIN_BLOCKED := github.com/pion/mediadevices/pkg/codec/vpx gopkg.in/hraban/opus.v2
-WIN_SKIP := showcaster/e2e showcaster showcaster/app showcaster/cli showcaster/ui
+WIN_SKIP := showcaster/e2e
 vet-windows:
 	@$(WIN_ENV) $(GO) list -test -f '{{.ImportPath}} {{join .Deps " "}}' ./... | \
 	awk -v blocked="$(WIN_BLOCKED)" -v skip="$(WIN_SKIP)" 'BEGIN { n = split(blocked, b, " "); for (i = 1; i <= n; i++) B[b[i]] = 1; \
