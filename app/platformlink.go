@@ -35,14 +35,20 @@ func (s *Studio) connectPlatform(st Settings) error {
 	if url == "" {
 		s.mu.Lock()
 		srv := s.embedded
+		if srv != nil && s.embeddedLAN != st.ShareLAN {
+			// Shared or not is where it listens: start it again (its data stays).
+			s.embedded = nil
+			srv.Close()
+			srv = nil
+		}
 		s.mu.Unlock()
 		if srv == nil {
 			var err error
-			if srv, err = s.startEmbedded(); err != nil {
+			if srv, err = s.startEmbedded(st.ShareLAN); err != nil {
 				return err
 			}
 		}
-		url, token = srv.URL(), srv.StudioToken()
+		url, token = studioSideURL(srv.URL()), srv.StudioToken()
 	} else {
 		s.mu.Lock()
 		srv := s.embedded
@@ -59,10 +65,14 @@ func (s *Studio) connectPlatform(st Settings) error {
 	return nil
 }
 
-func (s *Studio) startEmbedded() (*server.Server, error) {
+func (s *Studio) startEmbedded(shareLAN bool) (*server.Server, error) {
 	addrs := []string{s.cfg.PlatformAddr}
 	if s.cfg.PlatformAddr == "" {
-		addrs = []string{"127.0.0.1:8089", "127.0.0.1:0"}
+		host := "127.0.0.1"
+		if shareLAN {
+			host = "0.0.0.0"
+		}
+		addrs = []string{host + ":8089", host + ":0"}
 	}
 	var lastErr error
 	for _, addr := range addrs {
@@ -78,6 +88,11 @@ func (s *Studio) startEmbedded() (*server.Server, error) {
 		}
 		s.mu.Lock()
 		s.embedded = srv
+		s.embeddedLAN = shareLAN
+		s.lanHost = ""
+		if shareLAN && s.cfg.PlatformAddr == "" {
+			s.lanHost = localLANAddress()
+		}
 		s.mu.Unlock()
 		return srv, nil
 	}

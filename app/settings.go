@@ -34,6 +34,9 @@ type Settings struct {
 	RemoteLAN      bool
 	RemotePort     int
 	RemotePassword string
+	// ShareLAN lets phones and other computers on the local network open the
+	// embedded platform's viewer pages (off by default: this computer only).
+	ShareLAN bool
 }
 
 // Beauty is the camera's beauty (美颜) settings, each 0..100.

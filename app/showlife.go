@@ -339,10 +339,11 @@ func (s *Studio) Elapsed() time.Duration {
 func (s *Studio) ViewerURL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	u := s.show.ViewerURL
 	if s.ingest.ViewerURL != "" {
-		return s.ingest.ViewerURL
+		u = s.ingest.ViewerURL
 	}
-	return s.show.ViewerURL
+	return onLAN(u, s.lanHost)
 }
 
 // Report is the show's counters and time series.

@@ -94,6 +94,10 @@ type Studio struct {
 	// extra are the destinations beside the platform's own (RTMP, other
 	// WHIP servers), started by Go live and stopped by End.
 	extra studioDests
+	// embeddedLAN: the embedded platform listens on every interface; lanHost
+	// is this machine's address on the local network then ("" if none).
+	embeddedLAN bool
+	lanHost     string
 }
 
 // showRefreshTimeout bounds one background read of the show's state.

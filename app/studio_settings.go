@@ -23,7 +23,8 @@ func (s *Studio) ApplySettings(ctx context.Context, st Settings) error {
 	// A start under way (the countdown, the platform call) counts as on air.
 	onAir := s.ingest.WHIPURL != "" || s.countdown != nil
 	s.mu.Unlock()
-	platformChanged := st.PlatformURL != old.PlatformURL || st.PlatformToken != old.PlatformToken
+	platformChanged := st.PlatformURL != old.PlatformURL || st.PlatformToken != old.PlatformToken ||
+		st.PlatformURL == "" && st.ShareLAN != old.ShareLAN
 	engineChanged := st.Width != old.Width || st.Height != old.Height || st.FPS != old.FPS ||
 		st.MinKbps != old.MinKbps || st.MaxKbps != old.MaxKbps
 	if onAir && (platformChanged || engineChanged) {

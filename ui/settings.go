@@ -42,6 +42,7 @@ const (
 	prefRemoteLAN    = "remote.lan"
 	prefRemotePort   = "remote.port"
 	prefRemotePass   = "remote.password"
+	prefShareLAN     = "platform.share_lan"
 	prefBeautySmooth = "beauty.smooth"
 	prefBeautyBright = "beauty.brighten"
 	prefBeautyLight  = "beauty.light"
@@ -69,6 +70,7 @@ func loadSettings(p fyne.Preferences) app.Settings {
 		RemoteLAN:      p.Bool(prefRemoteLAN),
 		RemotePort:     p.IntWithFallback(prefRemotePort, app.DefaultRemotePort),
 		RemotePassword: p.String(prefRemotePass),
+		ShareLAN:       p.Bool(prefShareLAN),
 		Beauty: app.Beauty{Smooth: p.IntWithFallback(prefBeautySmooth, 0), Brighten: p.IntWithFallback(prefBeautyBright, 0),
 			Light: p.IntWithFallback(prefBeautyLight, 0)},
 	}
@@ -108,6 +110,7 @@ func saveSettings(p fyne.Preferences, st app.Settings) {
 	p.SetBool(prefRemoteLAN, st.RemoteLAN)
 	p.SetInt(prefRemotePort, st.RemotePort)
 	p.SetString(prefRemotePass, st.RemotePassword)
+	p.SetBool(prefShareLAN, st.ShareLAN)
 	p.SetInt(prefBeautySmooth, st.Beauty.Smooth)
 	p.SetInt(prefBeautyBright, st.Beauty.Brighten)
 	p.SetInt(prefBeautyLight, st.Beauty.Light)
@@ -131,6 +134,7 @@ type settingsForm struct {
 	smooth, brighten, light *widget.Slider
 	// Remote control (obs-websocket): on, other machines, port, password.
 	remoteOn, remoteLAN    *widget.Check
+	shareLAN               *widget.Check
 	remotePort, remotePass *widget.Entry
 	devIDs                 map[*widget.Select][]string
 	items                  []*widget.FormItem
@@ -238,11 +242,14 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 	f.remoteOn.SetChecked(st.RemoteControl)
 	f.remoteLAN = widget.NewCheck(lang.L("Other machines may connect"), nil)
 	f.remoteLAN.SetChecked(st.RemoteLAN)
+	f.shareLAN = widget.NewCheck(lang.L("Share on the local network (phones on the same Wi-Fi can open the viewer link)"), nil)
+	f.shareLAN.SetChecked(st.ShareLAN)
 	newPass := widget.NewButton(lang.L("New password"), func() { f.remotePass.SetText(app.NewRemotePassword()) })
 
 	f.items = []*widget.FormItem{
 		widget.NewFormItem(lang.L("Platform URL"), f.url),
 		widget.NewFormItem(lang.L("Platform token"), f.token),
+		widget.NewFormItem(lang.L("Viewer pages"), f.shareLAN),
 		widget.NewFormItem(lang.L("Camera"), f.camera),
 		widget.NewFormItem(lang.L("Microphone"), f.mic),
 		widget.NewFormItem(lang.L("Screen"), f.screen),
@@ -300,6 +307,7 @@ func (f *settingsForm) settings(base app.Settings) (app.Settings, error) {
 	st.ChimeVolume = f.volume.Value
 	st.MonitorMic = f.monitor.Checked
 	st.RemoteControl, st.RemoteLAN = f.remoteOn.Checked, f.remoteLAN.Checked
+	st.ShareLAN = f.shareLAN.Checked
 	st.RemotePort, _ = strconv.Atoi(strings.TrimSpace(f.remotePort.Text))
 	st.RemotePassword = strings.TrimSpace(f.remotePass.Text)
 	st.Beauty = f.beauty()

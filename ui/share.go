@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
+
+	"showcaster/app"
 )
 
 // sharePanel gives the viewer link as text, as a QR code for phones, and on
@@ -19,10 +21,12 @@ import (
 type sharePanel struct {
 	w    *studioWindow
 	link *widget.Label
-	qr   *canvas.Image
-	copy *widget.Button
-	open *widget.Button
-	url  string
+	// reach says who can open the link: this computer only, or the local network.
+	reach *widget.Label
+	qr    *canvas.Image
+	copy  *widget.Button
+	open  *widget.Button
+	url   string
 }
 
 func newSharePanel(w *studioWindow) *sharePanel {
@@ -30,6 +34,8 @@ func newSharePanel(w *studioWindow) *sharePanel {
 	p.link = widget.NewLabel("")
 	p.link.Selectable = true
 	p.link.Truncation = fyne.TextTruncateEllipsis
+	p.reach = widget.NewLabel("")
+	p.reach.Truncation = fyne.TextTruncateEllipsis
 	p.qr = canvas.NewImageFromImage(nil)
 	p.qr.FillMode = canvas.ImageFillContain
 	p.qr.ScaleMode = canvas.ImageScalePixels
@@ -59,7 +65,7 @@ func newSharePanel(w *studioWindow) *sharePanel {
 func (p *sharePanel) content() fyne.CanvasObject {
 	title := widget.NewLabel(lang.L("Viewer link"))
 	title.TextStyle.Bold = true
-	right := container.NewVBox(title, p.link, container.NewHBox(p.copy, p.open))
+	right := container.NewVBox(container.NewBorder(nil, nil, title, nil, p.link), p.reach, container.NewHBox(p.copy, p.open))
 	return container.NewBorder(nil, nil, p.qr, nil, right)
 }
 
@@ -71,11 +77,19 @@ func (p *sharePanel) update(u string) {
 	p.url = u
 	if u == "" {
 		p.link.SetText(lang.L("The link appears when a trial or the show starts."))
+		p.reach.SetText("")
 		p.qr.Image = nil
 		p.copy.Disable()
 		p.open.Disable()
 	} else {
 		p.link.SetText(u)
+		if app.ViewerLinkLocal(u) {
+			p.reach.Importance = widget.WarningImportance
+			p.reach.SetText(lang.L("Only this computer opens it. Phones: turn on Share on the local network in Settings."))
+		} else {
+			p.reach.Importance = widget.SuccessImportance
+			p.reach.SetText(lang.L("Phones on the same network can open it."))
+		}
 		p.qr.Image = qrImage(u)
 		p.copy.Enable()
 		p.open.Enable()
