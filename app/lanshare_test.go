@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"net"
 	"testing"
+	"time"
 )
 
 func TestPickLANAddress(t *testing.T) {
@@ -45,5 +47,36 @@ func TestViewerLinkOnLAN(t *testing.T) {
 	}
 	if !ViewerLinkLocal("http://127.0.0.1:8089/s/abc") || ViewerLinkLocal("http://192.168.1.23:8089/s/abc") {
 		t.Error("ViewerLinkLocal judges the wrong link local")
+	}
+}
+
+// TestShareLANRestartsTheLocalPlatform: switching the setting restarts the
+// embedded platform (here still on the test's loopback address) with its
+// shows kept, and the studio talks to it again.
+func TestShareLANRestartsTheLocalPlatform(t *testing.T) {
+	s := startStudio(t)
+	ctx := context.Background()
+	sh, err := s.CreateShow(ctx, "局域网共享", time.Now().Add(time.Hour), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := s.PlatformURL()
+	st := s.Settings()
+	st.ShareLAN = true
+	if err := s.ApplySettings(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if s.PlatformURL() == before {
+		t.Errorf("the platform was not restarted (%s)", before)
+	}
+	if !IsLoopbackURL(s.PlatformURL()) {
+		t.Errorf("the studio talks to %s, want loopback", s.PlatformURL())
+	}
+	shows, err := s.Shows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shows) != 1 || shows[0].ID != sh.ID {
+		t.Errorf("after the restart the platform lists %v, want the show made before", shows)
 	}
 }
