@@ -55,6 +55,15 @@ func TestWindowFitsALaptop(t *testing.T) {
 			if !h.w.show.details.Visible() {
 				t.Error("no Details button for a cut-short state row")
 			}
+			// The settings dialog fits too, in either language.
+			h.w.showSettingsDialog(nil)
+			if m := h.w.win.Canvas().Overlays().Top().MinSize(); m.Width > 1280 || m.Height > 720 {
+				t.Errorf("the settings dialog needs %v, more than 1280x720", m)
+			} else {
+				t.Logf("%s: settings dialog minimum %v", code, m)
+			}
+			h.w.win.Canvas().Overlays().Top().Hide()
+			h.w.win.Canvas().Overlays().Remove(h.w.win.Canvas().Overlays().Top())
 			test.Tap(h.w.show.details)
 			if h.w.win.Canvas().Overlays().Top() == nil {
 				t.Error("Details opened nothing")

@@ -242,7 +242,7 @@ func newSettingsForm(st app.Settings, devs []app.Device) *settingsForm {
 	f.remoteOn.SetChecked(st.RemoteControl)
 	f.remoteLAN = widget.NewCheck(lang.L("Other machines may connect"), nil)
 	f.remoteLAN.SetChecked(st.RemoteLAN)
-	f.shareLAN = widget.NewCheck(lang.L("Share on the local network (phones on the same Wi-Fi can open the viewer link)"), nil)
+	f.shareLAN = widget.NewCheck(lang.L("Share on the local network (phones on the same Wi-Fi)"), nil)
 	f.shareLAN.SetChecked(st.ShareLAN)
 	newPass := widget.NewButton(lang.L("New password"), func() { f.remotePass.SetText(app.NewRemotePassword()) })
 
@@ -340,7 +340,11 @@ func (w *studioWindow) showSettingsDialog(devs []app.Device) *settingsForm {
 	// in the picture itself. Cancel puts the kept settings back.
 	preview := func(float64) { w.studio.PreviewBeauty(f.beauty()) }
 	f.smooth.OnChanged, f.brighten.OnChanged, f.light.OnChanged = preview, preview, preview
-	d := dialog.NewForm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), f.items, func(ok bool) {
+	// The form scrolls inside the dialog: all of it is longer than a
+	// laptop screen is high.
+	body := container.NewVScroll(widget.NewForm(f.items...))
+	body.SetMinSize(fyne.NewSize(520, 520))
+	d := dialog.NewCustomConfirm(lang.L("Settings"), lang.L("Save"), lang.L("Cancel"), body, func(ok bool) {
 		if ok {
 			w.saveSettingsForm(f, before)
 		} else {
