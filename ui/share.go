@@ -83,10 +83,14 @@ func (p *sharePanel) update(u string) {
 		p.open.Disable()
 	} else {
 		p.link.SetText(u)
-		if app.ViewerLinkLocal(u) {
+		switch {
+		case app.ViewerLinkLocal(u) && p.w.studio.Settings().ShareLAN:
+			p.reach.Importance = widget.WarningImportance
+			p.reach.SetText(lang.L("Only this computer opens it: it is on no local network. Connect to the Wi-Fi and restart the studio."))
+		case app.ViewerLinkLocal(u):
 			p.reach.Importance = widget.WarningImportance
 			p.reach.SetText(lang.L("Only this computer opens it. Phones: turn on Share on the local network in Settings."))
-		} else {
+		default:
 			p.reach.Importance = widget.SuccessImportance
 			p.reach.SetText(lang.L("Phones on the same network can open it."))
 		}

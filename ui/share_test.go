@@ -18,7 +18,8 @@ func TestShareSaysWhoCanOpenTheLink(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { setupLanguage("en") })
-			h := newHarness(t, newFakeStudio())
+			fs := newFakeStudio()
+			h := newHarness(t, fs)
 			p := h.w.share
 			if p.reach.Text != "" {
 				t.Errorf("with no link the panel says %q", p.reach.Text)
@@ -30,6 +31,14 @@ func TestShareSaysWhoCanOpenTheLink(t *testing.T) {
 			}
 			if code == "zh" && !strings.Contains(p.reach.Text, "本机") {
 				t.Errorf("the Chinese window says %q", p.reach.Text)
+			}
+			// Shared, but this computer is on no network: no advice to share.
+			fs.mu.Lock()
+			fs.settings.ShareLAN = true
+			fs.mu.Unlock()
+			p.update("http://127.0.0.1:8089/s/s1?k=live")
+			if p.reach.Text != lang.L("Only this computer opens it: it is on no local network. Connect to the Wi-Fi and restart the studio.") {
+				t.Errorf("shared with no network, the link says %q", p.reach.Text)
 			}
 			p.update("http://192.168.1.23:8089/s/s1?k=trial")
 			if p.reach.Text != lang.L("Phones on the same network can open it.") {
