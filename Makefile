@@ -23,9 +23,10 @@ ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/.
 # -trimpath as Fyne's --release build uses it, so that vet-windows and
 # package-windows share one compilation of the cgo packages (GLFW, GL,
 # miniaudio, openh264's bridge), which is most of the cross build's time.
-WIN_ENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 GOFLAGS=-trimpath \
+WIN_CGO := CGO_ENABLED=1 GOFLAGS=-trimpath \
 	CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
 	CGO_LDFLAGS="-static-libgcc -static-libstdc++ -Wl,-Bstatic -lstdc++ -lwinpthread -Wl,-Bdynamic"
+WIN_ENV := GOOS=windows GOARCH=amd64 $(WIN_CGO)
 WIN_ZIP := dist/Showcaster-windows-amd64.zip
 DARWIN_ARCH := $(shell uname -m | sed 's/x86_64/amd64/')
 
@@ -96,9 +97,13 @@ vet-windows:
 # dist/Showcaster-windows-amd64.zip: Showcaster.exe, a GUI-subsystem PE32+
 # with the icon, version and manifest from FyneApp.toml, cross-built here
 # with Fyne's packaging tool (not yet seen to finish: docs/platforms.md).
+# The tool itself is built for this machine first (with GOOS or the MinGW
+# CC set, go tool fyne would build the tool for Windows); -os windows sets
+# GOOS for the build it starts.
 package-windows:
 	cp FyneApp.toml .FyneApp.toml.keep
-	$(WIN_ENV) $(GO) tool fyne package -os windows --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
+	$(GO) build -o bin/fyne fyne.io/tools/cmd/fyne
+	$(WIN_CGO) bin/fyne package -os windows --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
 	mkdir -p dist bin && rm -f $(WIN_ZIP) && zip -q -9 $(WIN_ZIP) Showcaster.exe && mv -f Showcaster.exe bin/
 	file bin/Showcaster.exe
 
