@@ -56,7 +56,7 @@ type BeautyFilter struct {
 	lo, mean, sq []float32 // reduced luma, box means
 	ca, cb       []float32 // guided-filter coefficients (a, b) then their means
 	tmp          []float32
-	qa, qb       []int32 // coefficients in Q14, strength folded in
+	qa, qb       []int32  // coefficients in Q14, strength folded in
 	ha, hb       []uint64 // Q8 coefficients halfway between reduced columns
 	ba, bb       []uint64 // one row's blocks, interpolated vertically
 	acc          []uint32

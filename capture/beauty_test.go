@@ -95,7 +95,6 @@ func testFace(w, h int, light float64) *image.YCbCr {
 	return img
 }
 
-
 // region statistics of luma over a rectangle.
 func lumaStats(img *image.YCbCr, r image.Rectangle) (mean, std float64) {
 	var s, s2 float64

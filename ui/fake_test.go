@@ -25,7 +25,7 @@ import (
 type fakeStudio struct {
 	// otherShows are the shows of the platform a settings change moves to.
 	otherShows []app.Show
-	events chan app.Event
+	events     chan app.Event
 
 	mu       sync.Mutex
 	settings app.Settings

@@ -10,7 +10,7 @@ func TestTextTranslatesNested(t *testing.T) {
 	outer := New("original price: %s", inner)
 	zh := map[string]string{
 		"price %q is not a number; write it like 99.00": "价格 %q 不是数字,请写成 99.00 这样",
-		"original price: %s": "原价:%s",
+		"original price: %s":                            "原价:%s",
 	}
 	if got := outer.Translate(func(k string) string { return zh[k] }); got != `原价:价格 "abc" 不是数字,请写成 99.00 这样` {
 		t.Errorf("translated %q", got)
