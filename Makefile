@@ -25,7 +25,7 @@ ENGINE_PKGS := ./internal/... ./capture/... ./scene/... ./encode/... ./publish/.
 # miniaudio, openh264's bridge), which is most of the cross build's time.
 WIN_CGO := CGO_ENABLED=1 GOFLAGS=-trimpath \
 	CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
-	CGO_LDFLAGS="-static-libgcc -static-libstdc++ -Wl,-Bstatic -lstdc++ -lwinpthread -Wl,-Bdynamic"
+	CGO_LDFLAGS="-static-libgcc -static-libstdc++ -Wl,-Bstatic -lstdc++ -lwinpthread -lssp -Wl,-Bdynamic"
 WIN_ENV := GOOS=windows GOARCH=amd64 $(WIN_CGO)
 WIN_ZIP := dist/Showcaster-windows-amd64.zip
 DARWIN_ARCH := $(shell uname -m | sed 's/x86_64/amd64/')
