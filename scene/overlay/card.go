@@ -120,7 +120,7 @@ func (r *Renderer) ProductCard(c Card, canvasW, canvasH int) *image.RGBA {
 		r.couponBadge(img, x0, y, colW, c.Coupon, u)
 	}
 
-	r.priceLine(img, x0, card.y1-(pad+1)*u, colW, c, u)
+	r.priceLine(img, x0, card.y1-(pad+1)*u, colW, c, u, colRed, colGrey)
 
 	if c.SoldOut {
 		fillRound(img, card, radius, colDimmer, nil)
@@ -148,9 +148,10 @@ func (r *Renderer) couponBadge(img *image.RGBA, x, y, maxW float64, text string,
 	f.Draw(img, x+tag+8*u, base, text, colRed)
 }
 
-// priceLine draws ¥99.9 big and red, then the original price struck through,
-// shrinking both when a long price would overflow the column.
-func (r *Renderer) priceLine(img *image.RGBA, x, baseline, maxW float64, c Card, u float64) {
+// priceLine draws ¥99.9 big in the price colour, then the original price
+// struck through in its own, shrinking both when a long price would
+// overflow the column.
+func (r *Renderer) priceLine(img *image.RGBA, x, baseline, maxW float64, c Card, u float64, price, was color.RGBA) {
 	sign, whole, frac := money.Parts(c.PriceCents, c.Currency)
 	orig := ""
 	if c.OriginalPriceCents > c.PriceCents {
@@ -164,15 +165,15 @@ func (r *Renderer) priceLine(img *image.RGBA, x, baseline, maxW float64, c Card,
 	}
 	s := u * scale
 	fs, fw, ff := r.fonts.Face(22*s, true), r.fonts.Face(44*s, true), r.fonts.Face(24*s, true)
-	xx := fs.Draw(img, x, baseline, sign, colRed) + 1*s
-	xx = fw.Draw(img, xx, baseline, whole, colRed)
-	xx = ff.Draw(img, xx, baseline, frac, colRed)
+	xx := fs.Draw(img, x, baseline, sign, price) + 1*s
+	xx = fw.Draw(img, xx, baseline, whole, price)
+	xx = ff.Draw(img, xx, baseline, frac, price)
 	if orig != "" {
 		fo := r.fonts.Face(17*s, false)
 		ox := xx + 12*s
-		end := fo.Draw(img, ox, baseline, orig, colGrey)
+		end := fo.Draw(img, ox, baseline, orig, was)
 		mid := baseline - 17*s*0.32
-		fillRound(img, frect{ox - 1*s, mid - 0.7*s, end + 1*s, mid + 0.7*s + math.Max(0, 1-1.4*s)}, 0, colGrey, nil)
+		fillRound(img, frect{ox - 1*s, mid - 0.7*s, end + 1*s, mid + 0.7*s + math.Max(0, 1-1.4*s)}, 0, was, nil)
 	}
 }
 

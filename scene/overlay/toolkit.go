@@ -5,7 +5,6 @@ import (
 	"image"
 	"image/color"
 	"math"
-	"showcaster/internal/money"
 	"strings"
 	"time"
 )
@@ -178,37 +177,8 @@ func (r *Renderer) FlashSaleCard(f FlashSale, canvasW, canvasH int) *image.RGBA 
 	lf.Draw(img, pill.x0+10*u, pill.y0+pill.h()/2+lf.CapTop()/2-1*u, left, colDeepRed)
 
 	c := Card{PriceCents: f.PriceCents, OriginalPriceCents: f.OriginalPriceCents, Currency: f.Currency}
-	r.flashPrice(img, x0, baseline, pill.x0-x0-10*u, c, u)
+	r.priceLine(img, x0, baseline, pill.x0-x0-10*u, c, u, rgba(255, 214, 102, 1), rgba(255, 255, 255, 0.6))
 	return img
-}
-
-// flashPrice is priceLine in the card's light colours.
-func (r *Renderer) flashPrice(img *image.RGBA, x, baseline, maxW float64, c Card, u float64) {
-	sign, whole, frac := money.Parts(c.PriceCents, c.Currency)
-	orig := ""
-	if c.OriginalPriceCents > c.PriceCents {
-		orig = money.Format(c.OriginalPriceCents, c.Currency)
-	}
-	scale := 1.0
-	for ; scale > 0.5; scale -= 0.05 {
-		if r.priceWidth(sign, whole, frac, orig, u*scale) <= maxW {
-			break
-		}
-	}
-	s := u * scale
-	price := rgba(255, 214, 102, 1)
-	fs, fw, ff := r.fonts.Face(22*s, true), r.fonts.Face(44*s, true), r.fonts.Face(24*s, true)
-	xx := fs.Draw(img, x, baseline, sign, price) + 1*s
-	xx = fw.Draw(img, xx, baseline, whole, price)
-	xx = ff.Draw(img, xx, baseline, frac, price)
-	if orig != "" {
-		fo := r.fonts.Face(17*s, false)
-		ox := xx + 12*s
-		grey := rgba(255, 255, 255, 0.6)
-		end := fo.Draw(img, ox, baseline, orig, grey)
-		mid := baseline - 17*s*0.32
-		fillRound(img, frect{ox - 1*s, mid - 0.7*s, end + 1*s, mid + 0.7*s + math.Max(0, 1-1.4*s)}, 0, grey, nil)
-	}
 }
 
 // Greeting draws a welcome or thank-you line ("欢迎 小王 来到直播间",
