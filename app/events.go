@@ -152,7 +152,8 @@ type Drops struct {
 // CommentReceived: a new comment (Flagged ones carried a banned word).
 type CommentReceived struct{ Comment Comment }
 
-// ReplySent: a reply to a comment was posted (by this studio or another).
+// ReplySent: a reply to a comment was posted (by this studio or another),
+// or read again from the show's history; Reply.At is when the platform took it.
 type ReplySent struct{ Reply Reply }
 
 // Counters: online viewers, likes, orders and revenue, as the platform last said.

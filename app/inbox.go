@@ -108,7 +108,11 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 				s.privateThreads[ev.Reply.ViewerID] = true
 				s.mu.Unlock()
 			}
-			s.emit(ReplySent{Reply: *ev.Reply})
+			r := *ev.Reply
+			if r.At.IsZero() {
+				r.At = ev.At // stored before replies carried their time
+			}
+			s.emit(ReplySent{Reply: r})
 		}
 	case platform.EventGuestJoined, platform.EventGuestLeft:
 		if ev.Guest == nil {

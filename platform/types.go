@@ -90,6 +90,9 @@ type Reply struct {
 	// the reply in context (filled in by the platform; no quote for a flagged comment).
 	ViewerName  string `json:"viewer_name,omitempty"`
 	CommentText string `json:"comment_text,omitempty"`
+	// At is when the platform took the reply (filled in by the platform), so a
+	// studio that reads the show's history again shows each reply at its time.
+	At time.Time `json:"at,omitzero"`
 }
 
 // Order is a purchase made on the viewer page.

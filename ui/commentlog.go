@@ -60,19 +60,46 @@ func (l *commentLog) At(i int) *commentRow {
 
 func (l *commentLog) push(r commentRow) {
 	if l.n == len(l.rows) {
-		old := &l.rows[l.start]
-		if old.kind == rowComment {
-			delete(l.byID, old.comment.ID)
-		}
-		l.start = (l.start + 1) % len(l.rows)
-		l.first++
-		l.n--
+		l.dropOldest()
 	}
 	l.rows[(l.start+l.n)%len(l.rows)] = r
 	if r.kind == rowComment && r.comment.ID != "" {
 		l.byID[r.comment.ID] = l.first + int64(l.n)
 	}
 	l.n++
+}
+
+func (l *commentLog) dropOldest() {
+	old := &l.rows[l.start]
+	if old.kind == rowComment {
+		delete(l.byID, old.comment.ID)
+	}
+	*old = commentRow{}
+	l.start = (l.start + 1) % len(l.rows)
+	l.first++
+	l.n--
+}
+
+// insert puts r at index i (0 ≤ i ≤ Len), moving the rows from i on one
+// down. A full log first lets its oldest row go, so i must be above 0 then.
+func (l *commentLog) insert(i int, r commentRow) {
+	if i >= l.n {
+		l.push(r)
+		return
+	}
+	if l.n == len(l.rows) {
+		l.dropOldest()
+		i--
+	}
+	for j := l.n; j > i; j-- {
+		moved := l.At(j - 1)
+		*l.At(j) = *moved
+		if moved.kind == rowComment && moved.comment.ID != "" {
+			l.byID[moved.comment.ID] = l.first + int64(j)
+		}
+	}
+	l.n++
+	*l.At(i) = r
 }
 
 // AddComment appends a comment; a repeat of a known ID (a replay after a
@@ -91,22 +118,52 @@ func (l *commentLog) AddComment(c app.Comment) bool {
 
 // Find returns the row of a comment still held, or nil.
 func (l *commentLog) Find(commentID string) *commentRow {
-	seq, ok := l.byID[commentID]
-	if !ok {
+	i := l.Index(commentID)
+	if i < 0 {
 		return nil
 	}
-	return l.At(int(seq - l.first))
+	return l.At(i)
 }
 
-// AddReply appends a reply under the comment it answers and marks that
-// comment answered.
+// Index is the row of a comment still held (0 the oldest), or -1.
+func (l *commentLog) Index(commentID string) int {
+	seq, ok := l.byID[commentID]
+	if !ok || commentID == "" {
+		return -1
+	}
+	return int(seq - l.first)
+}
+
+// AddReply puts a reply under the comment it answers, after the answers it
+// already has, and marks that comment answered: the list reads the same
+// whether the replies came live or from the show's history after a restart.
+// A reply whose comment is no longer held goes at the end. at is when the
+// platform took the reply.
 func (l *commentLog) AddReply(r app.Reply, at time.Time) {
 	row := commentRow{kind: rowReply, reply: r, at: at}
-	if c := l.Find(r.CommentID); c != nil {
-		c.replied = true
-		row.comment = c.comment
+	ci := l.Index(r.CommentID)
+	if ci < 0 {
+		l.push(row)
+		return
 	}
-	l.push(row)
+	c := l.At(ci)
+	c.replied = true
+	row.comment = c.comment
+	i := ci + 1
+	for i < l.n {
+		next := l.At(i)
+		if next.kind != rowReply || next.reply.CommentID != r.CommentID {
+			break
+		}
+		i++
+	}
+	if ci == 0 && l.n == len(l.rows) && i < l.n {
+		// The answered comment is the oldest and about to go: its answer
+		// follows the newest rows rather than taking its place.
+		l.push(row)
+		return
+	}
+	l.insert(i, row)
 }
 
 // SetOnAir marks which comment is on stream ("" for none).

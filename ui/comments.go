@@ -36,6 +36,7 @@ type commentsPanel struct {
 
 	sel      app.Comment
 	hasSel   bool
+	selRow   int // the list row selected; rows move as answers go in above it
 	onAirID  string
 	dropped  int
 	counters app.Counters
@@ -191,6 +192,10 @@ func (p *commentsPanel) onSelected(id widget.ListItemID) {
 		}
 	}
 	p.sel, p.hasSel = r.comment, true
+	p.selRow = id
+	if rid := p.log.Index(r.comment.ID); rid >= 0 {
+		p.selRow = rid
+	}
 	p.follow.SetChecked(false) // hold the list still while the host answers
 	p.selected.SetText(fmt.Sprintf("%s: %s", r.comment.Viewer.Name, r.comment.Text))
 	p.updateActions()
@@ -365,8 +370,24 @@ func (p *commentsPanel) setCounters(c app.Counters) {
 
 // refresh redraws the list once per batch, however many rows arrived.
 func (p *commentsPanel) refresh() {
+	p.keepSelection()
 	p.list.Refresh()
 	if p.follow.Checked {
 		p.list.ScrollToBottom()
 	}
+}
+
+// keepSelection moves the list's selection with the selected comment when
+// rows went in above it (an answer under an earlier comment) or the oldest
+// fell off, so the host's choice never jumps to another comment.
+func (p *commentsPanel) keepSelection() {
+	if !p.hasSel {
+		return
+	}
+	i := p.log.Index(p.sel.ID)
+	if i < 0 || i == p.selRow {
+		return
+	}
+	p.selRow = i
+	p.list.Select(i)
 }

@@ -203,7 +203,11 @@ func (w *studioWindow) apply(b *batch) {
 				}
 			}
 		case app.ReplySent:
-			w.comments.addReply(e.Reply, b.at)
+			at := e.Reply.At
+			if at.IsZero() {
+				at = b.at
+			}
+			w.comments.addReply(e.Reply, at)
 			comments = true
 		case app.Counters:
 			w.comments.setCounters(e)

@@ -56,7 +56,8 @@ func TestCommentsPublicAndPrivateReply(t *testing.T) {
 	test.Type(p.entry, "有的,马上上架")
 	test.Tap(p.replyPublic)
 	h.waitFor("the public reply row", func() bool { return p.log.Len() == 3 })
-	if got := rowText(p, 2); !strings.Contains(got, "有的,马上上架") || !strings.Contains(got, "public") || !strings.Contains(got, "小王") {
+	// The answer sits under the comment it answers, above the later one.
+	if got := rowText(p, 1); !strings.Contains(got, "有的,马上上架") || !strings.Contains(got, "public") || !strings.Contains(got, "小王") {
 		t.Errorf("reply row = %q", got)
 	}
 	if p.entry.Text != "" {
@@ -71,7 +72,7 @@ func TestCommentsPublicAndPrivateReply(t *testing.T) {
 	test.Type(p.entry, "私信发你优惠券")
 	test.Tap(p.replyPrivate)
 	h.waitFor("the private reply row", func() bool { return p.log.Len() == 4 })
-	if got := rowText(p, 3); !strings.Contains(got, "私信发你优惠券") || !strings.Contains(got, "private") {
+	if got := rowText(p, 2); !strings.Contains(got, "私信发你优惠券") || !strings.Contains(got, "private") {
 		t.Errorf("private reply row = %q, want it marked private", got)
 	}
 

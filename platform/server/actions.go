@@ -49,6 +49,7 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request) error {
 		return stateError(sh.row, "take replies")
 	}
 	now := s.clk.Now()
+	in.At = now
 	if _, err := s.db.ExecContext(r.Context(), `INSERT INTO replies (show_id, comment_id, text, private, viewer_id, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		sh.row.ID, in.CommentID, in.Text, boolInt(in.Private), viewerID, now.UnixNano()); err != nil {
 		return fmt.Errorf("%w: store a reply: %v", ErrStorage, err)
