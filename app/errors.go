@@ -29,7 +29,9 @@ var (
 	ErrRejected      = errors.New("the platform rejected the show: change the title and create it again")
 	ErrShowEnded     = errors.New("the show has ended: create a new show plan")
 	ErrEmptyReply    = errors.New("write a reply first")
-	ErrNoTool        = errors.New("nothing of that kind is running: start a lucky bag or a flash sale in the Tools tab first")
+	// ErrModerationAction: not one of mute, block, unmute, unblock.
+	ErrModerationAction = errors.New("unknown moderation action")
+	ErrNoTool           = errors.New("nothing of that kind is running: start a lucky bag or a flash sale in the Tools tab first")
 )
 
 var (

@@ -156,6 +156,13 @@ type CommentReceived struct{ Comment Comment }
 // or read again from the show's history; Reply.At is when the platform took it.
 type ReplySent struct{ Reply Reply }
 
+// ViewerModerated: a viewer was muted, blocked, unmuted or unblocked in the
+// show (by this studio or another), or the show's history says so again.
+type ViewerModerated struct {
+	ViewerID string
+	Standing Standing
+}
+
 // Counters: online viewers, likes, orders and revenue, as the platform last said.
 type Counters struct {
 	Online       int64
@@ -206,6 +213,7 @@ func (ShowStateChanged) isEvent() {}
 func (Stats) isEvent()            {}
 func (CommentReceived) isEvent()  {}
 func (ReplySent) isEvent()        {}
+func (ViewerModerated) isEvent()  {}
 func (Counters) isEvent()         {}
 func (OrderReceived) isEvent()    {}
 func (OutputStopped) isEvent()    {}

@@ -23,15 +23,6 @@ func (s *Studio) Reply(ctx context.Context, c Comment, text string, private bool
 	return s.platformClient().Reply(ctx, id, platform.Reply{CommentID: c.ID, Text: text, Private: private, ViewerID: c.Viewer.ID})
 }
 
-// Moderate mutes, blocks or unblocks a viewer.
-func (s *Studio) Moderate(ctx context.Context, viewerID, action string) error {
-	id, err := s.showID()
-	if err != nil {
-		return err
-	}
-	return s.platformClient().Moderate(ctx, id, viewerID, action)
-}
-
 func (s *Studio) showID() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -144,6 +135,8 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 		if d := s.desk; d != nil && ev.Products != nil {
 			d.ApplyCart(ev.Products)
 		}
+	case platform.EventModeration:
+		s.moderationEvent(ev)
 	case platform.EventShowState:
 		// The event names the new state only; the show's other fields come
 		// from the platform off this path, so comments never wait on it.

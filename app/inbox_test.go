@@ -2,13 +2,15 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 )
 
-// A studio opened again on a show reads its comments and replies from the
-// platform's history: each reply carries the time the platform took it and
-// the comment it answers, not the moment it was read again.
+// A studio opened again on a show reads its comments, replies and moderation
+// from the platform's history: each reply carries the time the platform took
+// it and the comment it answers, not the moment it was read again, and each
+// viewer's standing comes back in order.
 func TestRepliesReadAgainAfterARestartKeepTheirTime(t *testing.T) {
 	srv, client := localPlatform(t)
 	ctx := context.Background()
@@ -46,6 +48,19 @@ func TestRepliesReadAgainAfterARestartKeepTheirTime(t *testing.T) {
 	if live.At.IsZero() {
 		t.Fatal("the reply came without the time the platform took it")
 	}
+	// The host mutes the viewer and thinks better of it; then mutes again.
+	for _, a := range []string{ModerationMute, ModerationUnmute, ModerationBlock} {
+		if err := first.Moderate(ctx, c1.Viewer.ID, a); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := StandingAfter(a)
+		waitEvent(t, first, "the viewer's standing after "+a, func(e ViewerModerated) bool {
+			return e.ViewerID == c1.Viewer.ID && e.Standing == want
+		})
+	}
+	if err := first.Moderate(ctx, c1.Viewer.ID, "forgive"); !errors.Is(err, ErrModerationAction) {
+		t.Errorf("an unknown action: %v, want %v", err, ErrModerationAction)
+	}
 	first.Close()
 
 	second := open()
@@ -69,5 +84,13 @@ func TestRepliesReadAgainAfterARestartKeepTheirTime(t *testing.T) {
 	}
 	if want := "[1号链接还有货吗 主播好 ↳有的,马上上架]"; fmt.Sprint(order) != want {
 		t.Errorf("history read in the order %s, want %s", fmt.Sprint(order), want)
+	}
+	var standings []Standing
+	waitEvent(t, second, "the standing read again", func(e ViewerModerated) bool {
+		standings = append(standings, e.Standing)
+		return len(standings) == 3
+	})
+	if fmt.Sprint(standings) != "[muted free blocked]" {
+		t.Errorf("the history says %v, want [muted free blocked]", standings)
 	}
 }

@@ -213,7 +213,8 @@ func (c *Client) Bulletin(ctx context.Context, showID, text string) error {
 	}{text}, nil)
 }
 
-// Moderate mutes, blocks or unblocks a viewer (ModerationMute, ModerationBlock, ModerationUnblock).
+// Moderate mutes, blocks, unmutes or unblocks a viewer (ModerationMute,
+// ModerationBlock, ModerationUnmute, ModerationUnblock).
 func (c *Client) Moderate(ctx context.Context, showID, viewerID, action string) error {
 	return c.do(ctx, action+" the viewer", http.MethodPost, showPath(showID, "/moderation"), struct {
 		ViewerID string `json:"viewer_id"`

@@ -299,12 +299,39 @@ type Booking struct {
 	Bookings int64 `json:"bookings"`
 }
 
-// Moderation actions of POST /api/shows/{id}/moderation.
+// Moderation actions of POST /api/shows/{id}/moderation. Each sets the
+// viewer's standing in the show: mute holds their comments back, block also
+// stops their likes and orders, and unmute or unblock lifts whatever was set
+// (a block includes a mute, so lifting the mute lifts the block too).
 const (
 	ModerationMute    = "mute"
 	ModerationBlock   = "block"
+	ModerationUnmute  = "unmute"
 	ModerationUnblock = "unblock"
 )
+
+// ModerationOutcome is the standing an action leaves the viewer in; ok is
+// false for an unknown action.
+func ModerationOutcome(action string) (muted, blocked, ok bool) {
+	switch action {
+	case ModerationMute:
+		return true, false, true
+	case ModerationBlock:
+		return true, true, true
+	case ModerationUnmute, ModerationUnblock:
+		return false, false, true
+	}
+	return false, false, false
+}
+
+// Moderated answers POST /api/shows/{id}/moderation: the action and the
+// standing it left the viewer in.
+type Moderated struct {
+	ViewerID string `json:"viewer_id"`
+	Action   string `json:"action"`
+	Muted    bool   `json:"muted"`
+	Blocked  bool   `json:"blocked"`
+}
 
 // Anchor is the anchor's level and the way up (GET /api/anchor).
 type Anchor = anchor.Standing

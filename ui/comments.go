@@ -47,11 +47,14 @@ type commentsPanel struct {
 	sending, early, echoes map[string]int
 	// showID is the show whose comments the panel lists.
 	showID string
+	// standing is each muted or blocked viewer's standing in the show, as the
+	// platform's moderation events say; their rows carry a mark.
+	standing map[string]app.Standing
 }
 
 func newCommentsPanel(w *studioWindow) *commentsPanel {
 	p := &commentsPanel{w: w, log: newCommentLog(maxComments, w.clk),
-		sending: map[string]int{}, early: map[string]int{}, echoes: map[string]int{}}
+		sending: map[string]int{}, early: map[string]int{}, echoes: map[string]int{}, standing: map[string]app.Standing{}}
 	p.social = newSocialStrip(w)
 	p.online = widget.NewLabel("")
 	p.likes = widget.NewLabel("")
@@ -80,8 +83,8 @@ func newCommentsPanel(w *studioWindow) *commentsPanel {
 	p.replyPrivate = widget.NewButtonWithIcon(lang.L("Reply privately"), theme.VisibilityOffIcon(), func() { p.sendReply(true) })
 	p.onAir = widget.NewButtonWithIcon(lang.L("Show on stream"), theme.UploadIcon(), p.showOnAir)
 	p.offAir = widget.NewButtonWithIcon(lang.L("Take down"), theme.CancelIcon(), p.takeDown)
-	p.mute = widget.NewButtonWithIcon(lang.L("Mute viewer"), theme.VolumeMuteIcon(), func() { p.moderate("mute") })
-	p.block = widget.NewButtonWithIcon(lang.L("Block viewer"), theme.ErrorIcon(), func() { p.moderate("block") })
+	p.mute = widget.NewButtonWithIcon(lang.L("Mute viewer"), theme.VolumeMuteIcon(), p.toggleMute)
+	p.block = widget.NewButtonWithIcon(lang.L("Block viewer"), theme.ErrorIcon(), p.toggleBlock)
 	p.mute.Importance = widget.WarningImportance
 	p.block.Importance = widget.DangerImportance
 	p.updateActions()
@@ -107,7 +110,9 @@ type commentItem struct {
 	widget.BaseWidget
 	time, name, text *widget.Label
 	badge            *widget.Label
-	icon             *widget.Icon
+	// mark says the viewer is muted or blocked (empty otherwise).
+	mark *widget.Label
+	icon *widget.Icon
 }
 
 func newCommentItem() fyne.CanvasObject {
@@ -116,8 +121,10 @@ func newCommentItem() fyne.CanvasObject {
 		name:  widget.NewLabel(""),
 		text:  widget.NewLabel(""),
 		badge: widget.NewLabel(""),
+		mark:  widget.NewLabel(""),
 		icon:  widget.NewIcon(nil),
 	}
+	it.mark.TextStyle.Bold = true
 	it.name.TextStyle.Bold = true
 	it.text.Truncation = fyne.TextTruncateEllipsis
 	it.time.Importance = widget.LowImportance
@@ -126,7 +133,7 @@ func newCommentItem() fyne.CanvasObject {
 }
 
 func (it *commentItem) CreateRenderer() fyne.WidgetRenderer {
-	left := container.NewHBox(it.time, it.icon, it.name)
+	left := container.NewHBox(it.time, it.icon, it.name, it.mark)
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, left, it.badge, it.text))
 }
 
@@ -137,6 +144,7 @@ func (p *commentsPanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	it := o.(*commentItem)
 	r := p.log.At(id)
 	it.time.SetText(r.at.Local().Format("15:04:05"))
+	it.mark.SetText("")
 	switch r.kind {
 	case rowReply:
 		to := r.comment.Viewer.Name
@@ -157,6 +165,14 @@ func (p *commentsPanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	default:
 		it.name.SetText(r.comment.Viewer.Name)
 		it.text.SetText(r.comment.Text)
+		switch p.standing[r.comment.Viewer.ID] {
+		case app.StandingMuted:
+			it.mark.SetText(lang.L("muted"))
+			it.mark.Importance = widget.WarningImportance
+		case app.StandingBlocked:
+			it.mark.SetText(lang.L("blocked"))
+			it.mark.Importance = widget.DangerImportance
+		}
 		it.icon.SetResource(nil)
 		switch {
 		case r.comment.Flagged:
@@ -175,6 +191,7 @@ func (p *commentsPanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		}
 	}
 	it.badge.Refresh()
+	it.mark.Refresh()
 }
 
 func (p *commentsPanel) onSelected(id widget.ListItemID) {
@@ -220,8 +237,61 @@ func (p *commentsPanel) updateActions() {
 	set(p.replyPrivate, p.hasSel)
 	set(p.onAir, p.hasSel && !p.sel.Flagged)
 	set(p.offAir, p.onAirID != "")
-	set(p.mute, p.hasSel && p.sel.Viewer.ID != "")
+	st := p.selStanding()
+	// The buttons undo what is in force: a muted viewer's Mute button
+	// unmutes, a blocked viewer's Block button unblocks (a block includes
+	// the mute, so there is no mute to add to it).
+	if st == app.StandingMuted {
+		p.mute.SetText(lang.L("Unmute viewer"))
+	} else {
+		p.mute.SetText(lang.L("Mute viewer"))
+	}
+	if st == app.StandingBlocked {
+		p.block.SetText(lang.L("Unblock viewer"))
+	} else {
+		p.block.SetText(lang.L("Block viewer"))
+	}
+	set(p.mute, p.hasSel && p.sel.Viewer.ID != "" && st != app.StandingBlocked)
 	set(p.block, p.hasSel && p.sel.Viewer.ID != "")
+}
+
+// selStanding is the selected comment's viewer's standing.
+func (p *commentsPanel) selStanding() app.Standing {
+	if !p.hasSel {
+		return app.StandingFree
+	}
+	return p.standing[p.sel.Viewer.ID]
+}
+
+func (p *commentsPanel) toggleMute() {
+	switch p.selStanding() {
+	case app.StandingMuted:
+		p.moderate(app.ModerationUnmute)
+	case app.StandingFree:
+		p.moderate(app.ModerationMute)
+	}
+}
+
+func (p *commentsPanel) toggleBlock() {
+	if p.selStanding() == app.StandingBlocked {
+		p.moderate(app.ModerationUnblock)
+		return
+	}
+	p.moderate(app.ModerationBlock)
+}
+
+// setStanding marks a viewer's rows after a moderation event (or a call's
+// answer): the mark appears on every row of theirs and goes with an undo.
+func (p *commentsPanel) setStanding(viewerID string, st app.Standing) {
+	if viewerID == "" || p.standing[viewerID] == st {
+		return
+	}
+	if st == app.StandingFree {
+		delete(p.standing, viewerID)
+	} else {
+		p.standing[viewerID] = st
+	}
+	p.updateActions()
 }
 
 func echoKey(r app.Reply) string {
@@ -301,14 +371,24 @@ func (p *commentsPanel) moderate(action string) {
 				p.w.fail(lang.L("The viewer could not be moderated"), err)
 				return
 			}
-			if action == "mute" {
+			// The platform's event says the same; marking now does not wait for it.
+			if st, ok := app.StandingAfter(action); ok {
+				p.setStanding(v.ID, st)
+				p.list.Refresh()
+			}
+			switch action {
+			case app.ModerationMute:
 				p.w.notify(fmt.Sprintf(lang.L("%s is muted: their comments are held back."), v.Name))
-			} else {
+			case app.ModerationBlock:
 				p.w.notify(fmt.Sprintf(lang.L("%s is blocked: they can no longer comment, like or buy."), v.Name))
+			case app.ModerationUnmute:
+				p.w.notify(fmt.Sprintf(lang.L("%s is no longer muted: their comments reach the room again."), v.Name))
+			case app.ModerationUnblock:
+				p.w.notify(fmt.Sprintf(lang.L("%s is unblocked: they can comment, like and buy again."), v.Name))
 			}
 		})
 	}
-	if action == "block" {
+	if action == app.ModerationBlock {
 		p.w.confirm(lang.L("Block viewer"), fmt.Sprintf(lang.L("Block %s? They will no longer be able to comment, like or buy."), v.Name), do)
 		return
 	}
@@ -333,6 +413,7 @@ func (p *commentsPanel) showChanged(id string) {
 	p.list.UnselectAll()
 	p.clearSelection()
 	p.dropped = 0
+	clear(p.standing)
 	clear(p.sending)
 	clear(p.early)
 	clear(p.echoes)

@@ -209,6 +209,9 @@ func (w *studioWindow) apply(b *batch) {
 			}
 			w.comments.addReply(e.Reply, at)
 			comments = true
+		case app.ViewerModerated:
+			w.comments.setStanding(e.ViewerID, e.Standing)
+			comments = true
 		case app.Counters:
 			w.comments.setCounters(e)
 			w.counters = e

@@ -189,15 +189,9 @@ func (s *Server) handleModeration(w http.ResponseWriter, r *http.Request) error 
 	if err := readJSON(w, r, &in); err != nil {
 		return err
 	}
-	var muted, blocked int
-	switch in.Action {
-	case platform.ModerationMute:
-		muted = 1
-	case platform.ModerationBlock:
-		muted, blocked = 1, 1
-	case platform.ModerationUnblock:
-	default:
-		return fail(ErrBadRequest, "action must be mute, block or unblock, not %q", in.Action)
+	muted, blocked, ok := platform.ModerationOutcome(in.Action)
+	if !ok {
+		return fail(ErrBadRequest, "action must be mute, block, unmute or unblock, not %q", in.Action)
 	}
 	var exists int
 	if err := s.db.QueryRowContext(r.Context(), `SELECT COUNT(*) FROM viewers WHERE id = ?`, in.ViewerID).Scan(&exists); err != nil {
@@ -210,13 +204,13 @@ func (s *Server) handleModeration(w http.ResponseWriter, r *http.Request) error 
 	defer sh.mu.Unlock()
 	if _, err := s.db.ExecContext(r.Context(), `INSERT INTO moderation (show_id, viewer_id, muted, blocked) VALUES (?, ?, ?, ?)
 		ON CONFLICT (show_id, viewer_id) DO UPDATE SET muted = excluded.muted, blocked = excluded.blocked`,
-		sh.row.ID, in.ViewerID, muted, blocked); err != nil {
+		sh.row.ID, in.ViewerID, boolInt(muted), boolInt(blocked)); err != nil {
 		return fmt.Errorf("%w: store moderation: %v", ErrStorage, err)
 	}
 	if err := sh.emitLocked(platform.Event{Type: platform.EventModeration, ViewerID: in.ViewerID, Action: in.Action}, scopeStudio, "", sh.inTrialLocked()); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, in)
+	writeJSON(w, http.StatusOK, platform.Moderated{ViewerID: in.ViewerID, Action: in.Action, Muted: muted, Blocked: blocked})
 	return nil
 }
 
