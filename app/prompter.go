@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"strings"
 
 	"showcaster/app/store"
@@ -83,7 +84,7 @@ func (d *ProductDesk) prompterLocked() error {
 		return nil
 	}
 	cw, ch := d.canvas.X, d.canvas.Y
-	page := d.PrompterPage(text, cw*2/5, float64(ch)/27, false)
+	page := d.PrompterPage(text, PrompterStyle{Width: cw * 2 / 5, Size: float64(ch) / 27})
 	if maxH := ch / 3; page.Rect.Dy() > maxH {
 		page = page.SubImage(image.Rect(0, 0, page.Rect.Dx(), maxH)).(*image.RGBA)
 	}
@@ -139,13 +140,24 @@ func (d *ProductDesk) SetNotes(notes string) error {
 	return nil
 }
 
+// PrompterStyle is how the prompter lays a page out.
+type PrompterStyle struct {
+	Width  int     // pixels
+	Size   float64 // character size in pixels
+	Mirror bool    // flipped left to right for a beam-splitter glass
+	// EndMark, when set, closes the page with a centred grey line (such as
+	// "— End —"), so the host sees where the script stops.
+	EndMark string
+}
+
 // PrompterPage lays text out for the teleprompter: light text on black,
-// wrapped to width pixels with size-pixel characters, one page as tall as the
-// text needs. Lines starting with "# " are headings (a product's title) in
-// yellow. mirror flips the page left to right for a beam-splitter glass.
-func (d *ProductDesk) PrompterPage(text string, width int, size float64, mirror bool) *image.RGBA {
-	width = max(width, 64)
-	size = max(size, 8)
+// wrapped to the style's width, one page as tall as the text needs. Lines
+// starting with "# " are headings (a product's title) in yellow. Blank lines
+// at the end are dropped: the page ends where the text (or the end mark)
+// does, so a scroll that stops at the page's end stops on words.
+func (d *ProductDesk) PrompterPage(text string, st PrompterStyle) *image.RGBA {
+	width := max(st.Width, 64)
+	size := max(st.Size, 8)
 	fonts := d.cfg.Renderer.Fonts()
 	body, head := fonts.Face(size, false), fonts.Face(size, true)
 	margin := size * 0.8
@@ -155,7 +167,7 @@ func (d *ProductDesk) PrompterPage(text string, width int, size float64, mirror 
 		heading bool
 	}
 	var lines []line
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+	for _, para := range strings.Split(strings.ReplaceAll(strings.TrimRight(text, " \t\r\n"), "\r\n", "\n"), "\n") {
 		heading := strings.HasPrefix(para, "# ")
 		f := body
 		if heading {
@@ -165,7 +177,11 @@ func (d *ProductDesk) PrompterPage(text string, width int, size float64, mirror 
 			lines = append(lines, line{l, heading})
 		}
 	}
-	h := int(margin*2 + lineH*float64(len(lines)))
+	n := len(lines)
+	if st.EndMark != "" {
+		n += 2 // a blank line, then the mark
+	}
+	h := int(math.Ceil(margin*2 + lineH*float64(n)))
 	page := image.NewRGBA(image.Rect(0, 0, width, max(h, 1)))
 	for i := 3; i < len(page.Pix); i += 4 {
 		page.Pix[i] = 255 // opaque black
@@ -179,7 +195,12 @@ func (d *ProductDesk) PrompterPage(text string, width int, size float64, mirror 
 		f.Draw(page, margin, y+f.CapTop()+(lineH-size)/2, l.text, c)
 		y += lineH
 	}
-	if mirror {
+	if st.EndMark != "" {
+		y += lineH
+		mark := body.Ellipsize(st.EndMark, float64(width)-2*margin)
+		body.Draw(page, (float64(width)-body.Measure(mark))/2, y+body.CapTop()+(lineH-size)/2, mark, color.RGBA{128, 128, 128, 255})
+	}
+	if st.Mirror {
 		for row := 0; row < page.Rect.Dy(); row++ {
 			px := page.Pix[row*page.Stride : row*page.Stride+4*width]
 			for a, b := 0, width-1; a < b; a, b = a+1, b-1 {

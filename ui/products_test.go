@@ -20,16 +20,31 @@ const uiTestFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 // window's flow is what these tests check.
 func deskFixture(t *testing.T) (*app.ProductDesk, *store.Store, []string) {
 	t.Helper()
+	return deskFixtureIn(t, t.TempDir())
+}
+
+// deskFixtureIn is deskFixture over the store in dir (opened again, it is
+// the studio after a restart).
+func deskFixtureIn(t *testing.T, dir string) (*app.ProductDesk, *store.Store, []string) {
+	t.Helper()
 	if _, err := os.Stat(uiTestFont); err != nil {
 		t.Skip("install fonts-wqy-microhei (make deps)")
 	}
-	st, err := store.Open(t.TempDir())
+	st, err := store.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
 	var ids []string
+	if have, _ := st.Products(); len(have) == 3 {
+		for _, p := range have {
+			ids = append(ids, p.ID)
+		}
+	}
 	for i, title := range []string{"真丝睡衣", "保温杯", "羊毛围巾"} {
+		if len(ids) == 3 {
+			break
+		}
 		p := store.Product{Script: "家人们看过来，" + title + "今天只要一口价！\n第二段话术"}
 		p.LinkNo, p.Title, p.PriceCents, p.OriginalPriceCents, p.Stock = i+1, title, int64(9900*(i+1)), int64(19900*(i+1)), 100
 		p.SellingPoints = []string{"亲肤", "包邮"}
@@ -43,7 +58,9 @@ func deskFixture(t *testing.T) (*app.ProductDesk, *store.Store, []string) {
 	if err := st.SetShowProducts("s1", order); err != nil {
 		t.Fatal(err)
 	}
-	st.SetShowNotes("s1", "开场：欢迎新朋友")
+	if notes, _ := st.ShowNotes("s1"); notes == "" {
+		st.SetShowNotes("s1", "开场：欢迎新朋友")
+	}
 	desk, err := app.NewProductDesk(app.ProductDeskConfig{Store: st})
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,11 @@ type prompterWindow struct {
 	follow *widget.Check
 	onAir  *widget.Check
 	title  *widget.Label
+	// end says the scroll holds at the end of the script and how to start again.
+	end *widget.Label
+
+	// The show's notes, edited beside the page (notes.go).
+	notes *notesEditor
 
 	paused bool
 	anim   *fyne.Animation
@@ -73,17 +78,34 @@ func newPrompterWindow(a fyne.App, desk *app.ProductDesk) *prompterWindow {
 		}
 	})
 	p.onAir.SetChecked(desk.PrompterOnAir())
-	restart := widget.NewButtonWithIcon(lang.L("From the top"), theme.MediaSkipPreviousIcon(), func() { p.view.scrollTo(0) })
+	restart := widget.NewButtonWithIcon(lang.L("From the top"), theme.MediaSkipPreviousIcon(), p.restart)
 	p.title = widget.NewLabel("")
 	p.title.Truncation = fyne.TextTruncateEllipsis
+	p.end = widget.NewLabel("")
+	p.end.Importance = widget.WarningImportance
+	p.end.Hide()
+	p.notes = newNotesEditor(desk)
+	p.notes.onSaved = func() { p.load(false) }
+	notesButton := widget.NewButtonWithIcon(lang.L("Notes for this show"), theme.DocumentCreateIcon(), p.notes.toggle)
 
 	controls := container.NewHBox(p.pause, restart,
 		widget.NewLabel(lang.L("Speed")), container.NewGridWrap(fyne.NewSize(140, 36), p.speed),
 		widget.NewLabel(lang.L("Size")), container.NewGridWrap(fyne.NewSize(140, 36), p.size),
-		p.mirror, p.follow, p.onAir)
+		p.mirror, p.follow, p.onAir, notesButton)
 	p.title.TextStyle.Bold = true
-	p.win.SetContent(container.NewBorder(container.NewVBox(container.NewHScroll(controls), p.title), nil, nil, nil, p.view))
+	head := container.NewVBox(container.NewHScroll(controls), container.NewBorder(nil, nil, nil, p.end, p.title))
+	p.win.SetContent(container.NewBorder(head, nil, nil, p.notes.box, p.view))
 	p.win.Resize(fyne.NewSize(1100, 700))
+	// Space pauses and plays, Home starts again: the host's hands stay off
+	// the mouse. Keys typed into the notes go to the notes.
+	p.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeySpace:
+			p.togglePause()
+		case fyne.KeyHome:
+			p.restart()
+		}
+	})
 
 	// The animation ticks on the UI thread at the display's rate: scrolling
 	// needs no goroutine and no crossing of its own.
@@ -117,6 +139,28 @@ func (p *prompterWindow) step(dt time.Duration) {
 	// A long gap (window hidden, machine busy) is not a reason to jump.
 	dt = min(dt, 100*time.Millisecond)
 	p.view.scrollBy(float32(p.speed.Value * dt.Seconds()))
+	p.showEnd()
+}
+
+// restart scrolls back to the top; scrolling goes on from there.
+func (p *prompterWindow) restart() {
+	p.view.scrollTo(0)
+	p.showEnd()
+}
+
+// showEnd says so when the scroll holds at the end of a script that
+// scrolled: the host knows the words stopped on purpose and how to go on.
+func (p *prompterWindow) showEnd() {
+	held := p.view.atEnd() && p.view.offset > 0
+	if held == p.end.Visible() {
+		return
+	}
+	if held {
+		p.end.SetText(lang.L("End of the script: From the top (Home) starts again."))
+		p.end.Show()
+	} else {
+		p.end.Hide()
+	}
 }
 
 func (p *prompterWindow) togglePause() {
@@ -157,12 +201,17 @@ func (p *prompterWindow) load(top bool) {
 		onAir = p.shown
 	}
 	text, title := prompterText(board, onAir)
+	if strings.TrimSpace(text) == "" {
+		title = lang.L("Nothing to read yet: choose the show's products, write their scripts, or write notes for this show.")
+	}
 	p.shown = onAir
 	p.title.SetText(title)
 	p.view.setText(text)
+	p.notes.load(board)
 	if top {
 		p.view.scrollTo(0)
 	}
+	p.showEnd()
 }
 
 // prompterText is what the prompter shows: the on-air product's cue card,
@@ -209,6 +258,8 @@ type prompterView struct {
 	size   float32 // font size in Fyne units
 	mirror bool
 	offset float32 // Fyne units from the top
+	// viewH is the height the page was last shown in (Fyne units).
+	viewH float32
 
 	page    *image.RGBA
 	pageKey string
@@ -239,17 +290,40 @@ func (v *prompterView) setText(t string) {
 
 func (v *prompterView) setSize(s float32)  { v.size = s; v.raster.Refresh() }
 func (v *prompterView) setMirror(on bool)  { v.mirror = on; v.raster.Refresh() }
-func (v *prompterView) scrollTo(o float32) { v.offset = max(0, o); v.clamp(); v.raster.Refresh() }
 func (v *prompterView) scrollBy(d float32) { v.scrollTo(v.offset + d) }
 
-// clamp stops the scroll at the end of the text, a third of a screen up,
-// so the last line stays readable.
+// scrollTo moves the page; held at the end, it redraws nothing.
+func (v *prompterView) scrollTo(o float32) {
+	was := v.offset
+	v.offset = max(0, o)
+	v.clamp()
+	if v.offset != was {
+		v.raster.Refresh()
+	}
+}
+
+// clamp holds the scroll where the end of the page (the end mark under
+// the last line) reaches the bottom of the view: the last screenful stays
+// on the screen, full of words, until the host starts again.
 func (v *prompterView) clamp() {
 	if v.page == nil || v.scale <= 0 {
 		return
 	}
-	end := float32(v.page.Rect.Dy())/v.scale - v.Size().Height/3
-	v.offset = min(v.offset, max(0, end))
+	v.offset = min(v.offset, v.endOffset())
+}
+
+// endOffset is the offset the scroll holds at.
+func (v *prompterView) endOffset() float32 {
+	h := v.viewH
+	if h <= 0 {
+		h = v.Size().Height
+	}
+	return max(0, float32(v.page.Rect.Dy())/v.scale-h)
+}
+
+// atEnd reports whether the scroll holds at the end of the page.
+func (v *prompterView) atEnd() bool {
+	return v.page != nil && v.scale > 0 && v.offset >= v.endOffset()-0.5
 }
 
 // draw is the raster's generator, at the window's pixel size.
@@ -264,9 +338,17 @@ func (v *prompterView) draw(w, h int) image.Image {
 	}
 	key := fmt.Sprintf("%d|%.1f|%t|%s", w, v.size*v.scale, v.mirror, v.text)
 	if key != v.pageKey {
-		v.page = v.desk.PrompterPage(v.text, w, float64(v.size*v.scale), v.mirror)
+		endMark := ""
+		if strings.TrimSpace(v.text) != "" {
+			endMark = lang.L("— End —")
+		}
+		v.page = v.desk.PrompterPage(v.text, app.PrompterStyle{Width: w, Size: float64(v.size * v.scale), Mirror: v.mirror, EndMark: endMark})
 		v.pageKey = key
 	}
+	// A new text, a bigger size or a smaller window moves the end: the
+	// offset follows it, so the view never shows what is past the page.
+	v.viewH = float32(h) / v.scale
+	v.clamp()
 	off := int(v.offset * v.scale)
 	draw.Draw(dst, dst.Rect, v.page, image.Pt(0, off), draw.Src)
 	return dst
