@@ -54,6 +54,7 @@ type session struct {
 	audioBase     uint32
 	videoSSRC     uint32
 	estimator     cc.BandwidthEstimator
+	pacer         *pacer
 	awaitKeyframe bool // sender goroutine only
 	connectedAt   time.Time
 	connectTook   time.Duration
@@ -82,7 +83,7 @@ func (s *session) err() error {
 
 // newAPI builds a pion API with the codecs we send and the interceptors,
 // registered one by one so that what runs is what is listed here.
-func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator)) (*webrtc.API, error) {
+func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator), pace *pacer) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	videoFB := []webrtc.RTCPFeedback{
 		{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"},
@@ -120,13 +121,15 @@ func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator)) (*webrtc.API, err
 	}
 
 	reg := &interceptor.Registry{}
-	// Google congestion control: the send-side estimator paces our packets
-	// and turns the server's TWCC feedback into a target bitrate.
+	// Google congestion control: the send-side estimator turns the
+	// server's TWCC feedback into a target bitrate. It sends at once; our
+	// own pacer (pacer.go), outside the sequence numbering, paces.
 	ccf, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) {
 		return gcc.NewSendSideBWE(
 			gcc.SendSideBWEInitialBitrate(w.cfg.StartBitrate),
 			gcc.SendSideBWEMinBitrate(w.cfg.MinBitrate),
 			gcc.SendSideBWEMaxBitrate(w.cfg.MaxBitrate),
+			gcc.SendSideBWEPacer(gcc.NewNoOpPacer()),
 		)
 	})
 	if err != nil {
@@ -138,6 +141,9 @@ func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator)) (*webrtc.API, err
 	if err := webrtc.ConfigureTWCCHeaderExtensionSender(m, reg); err != nil {
 		return nil, err
 	}
+	// Registered after the sequence numbering, so it runs before it: a
+	// packet is numbered when it leaves the pacer.
+	reg.Add(pacerFactory{pace})
 	// We only send, so we answer NACKs but never generate them.
 	responder, err := nack.NewResponderInterceptor()
 	if err != nil {
@@ -169,8 +175,10 @@ func (w *WHIP) connect(ctx context.Context) (*session, error) {
 	start := w.clk.Now()
 	s := &session{w: w, failed: make(chan struct{}), awaitKeyframe: true}
 	var estMu sync.Mutex
-	api, err := w.newAPI(func(e cc.BandwidthEstimator) { estMu.Lock(); s.estimator = e; estMu.Unlock() })
+	s.pacer = newPacer(w.cfg.StartBitrate)
+	api, err := w.newAPI(func(e cc.BandwidthEstimator) { estMu.Lock(); s.estimator = e; estMu.Unlock() }, s.pacer)
 	if err != nil {
+		_ = s.pacer.Close()
 		return nil, fmt.Errorf("set up WebRTC: %w", err)
 	}
 	w.mu.Lock()
@@ -178,6 +186,7 @@ func (w *WHIP) connect(ctx context.Context) (*session, error) {
 	w.mu.Unlock()
 	pc, err := api.NewPeerConnection(webrtc.Configuration{ICEServers: iceServers, BundlePolicy: webrtc.BundlePolicyMaxBundle})
 	if err != nil {
+		_ = s.pacer.Close()
 		return nil, fmt.Errorf("set up WebRTC: %w", err)
 	}
 	s.pc = pc
@@ -283,12 +292,14 @@ func (w *WHIP) connect(ctx context.Context) (*session, error) {
 	estMu.Unlock()
 	if est != nil {
 		est.OnTargetBitrateChange(func(bps int) {
+			s.pacer.SetTargetBitrate(bps)
 			if !s.closing.Load() {
 				w.setTarget(bps)
 			}
 		})
-		// The new estimator (and its pacer) starts from StartBitrate; bring
+		// The new estimator (and the pacer) starts from StartBitrate; bring
 		// the encoder there too, or the pacer's queue would grow.
+		s.pacer.SetTargetBitrate(est.GetTargetBitrate())
 		w.setTarget(est.GetTargetBitrate())
 	}
 	go s.readRTCP(vtr.Sender(), true)
