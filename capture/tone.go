@@ -25,6 +25,10 @@ const ToneID = "builtin:tone"
 // ChunkDuration is the length of the chunks the built-in sources and the mixer deliver.
 const ChunkDuration = 20 * time.Millisecond
 
+// SoundCatchUp is how far behind a built-in sound source (and the mixer)
+// may fall and still deliver every chunk it owes; beyond it, they skip ahead.
+const SoundCatchUp = 200 * time.Millisecond
+
 // ChunkFrames is the number of sample frames in a ChunkDuration at SampleRate.
 const ChunkFrames = SampleRate / 50
 
@@ -51,7 +55,7 @@ func NewTone(cfg ToneConfig) AudioSource {
 	}
 	return &tone{
 		cfg:      cfg,
-		pace:     newPacer(cfg.Clock, ChunkDuration),
+		pace:     newSoundPacer(cfg.Clock, ChunkDuration, SoundCatchUp),
 		step:     2 * math.Pi * cfg.FreqHz / SampleRate,
 		channels: cfg.Channels,
 	}

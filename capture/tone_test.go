@@ -49,3 +49,31 @@ func TestToneFrequencyAndLevel(t *testing.T) {
 		t.Errorf("peak %d, want %d (half scale)", peak, want)
 	}
 }
+
+// A reader that comes back late gets the chunks it missed at once, in
+// order, as from a sound card's buffer, not a jump in the sound.
+func TestToneCatchesUpALateReader(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	clk := clock.NewFake(t0)
+	src := NewTone(ToneConfig{Clock: clk})
+	defer src.Close()
+	clk.Advance(100 * time.Millisecond)
+	for i := range 6 { // slots 0..5 are all due
+		c, err := src.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := t0.Add(time.Duration(i) * ChunkDuration); !c.Time.Equal(want) {
+			t.Fatalf("chunk %d at %v, want %v", i, c.Time, want)
+		}
+	}
+	// Far behind (a second), it skips to SoundCatchUp before now.
+	clk.Advance(time.Second)
+	c, err := src.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := t0.Add(1100*time.Millisecond - SoundCatchUp); !c.Time.Equal(want) {
+		t.Fatalf("after a 1 s stall the next chunk is at %v, want %v", c.Time, want)
+	}
+}

@@ -31,6 +31,7 @@ type Mixer struct {
 	out     chan capture.AudioChunk
 	chunks  atomic.Uint64
 	dropped atomic.Uint64
+	skipped atomic.Uint64 // chunks not made: the mixer was more than SoundCatchUp late
 	peak    atomic.Uint32 // math.Float32bits of the last chunk's peak
 
 	mu      sync.Mutex
@@ -212,8 +213,16 @@ func (m *Mixer) Run(ctx context.Context) error {
 	}
 	m.running = true
 	m.mu.Unlock()
+	// Chunks are counted from the start, not from the ticks: a ticker
+	// drops the ticks its reader missed, and a mixer that made one chunk a
+	// tick would fall behind real time on a busy machine, the viewers'
+	// sound arriving ever later until the timeline jumped. A late tick
+	// makes every chunk due since, up to capture.SoundCatchUp.
 	t := m.cfg.Clock.NewTicker(capture.ChunkDuration)
 	defer t.Stop()
+	start := m.cfg.Clock.Now()
+	maxBehind := int64(capture.SoundCatchUp / capture.ChunkDuration)
+	var made int64
 	for {
 		select {
 		case <-ctx.Done():
@@ -222,8 +231,17 @@ func (m *Mixer) Run(ctx context.Context) error {
 			m.mu.Unlock()
 			close(m.out)
 			return nil
-		case now := <-t.C():
-			m.emit(m.Mix(now))
+		case <-t.C():
+			// The tick's own time is stale when its reader was late.
+			due := int64(m.cfg.Clock.Now().Sub(start) / capture.ChunkDuration)
+			if behind := due - made; behind > maxBehind {
+				m.skipped.Add(uint64(behind - maxBehind))
+				made = due - maxBehind
+			}
+			for made < due {
+				made++
+				m.emit(m.Mix(start.Add(time.Duration(made) * capture.ChunkDuration)))
+			}
 		}
 	}
 }
@@ -290,7 +308,10 @@ func (m *Mixer) emit(c capture.AudioChunk) {
 // MixerStats counts the mix.
 type MixerStats struct {
 	Chunks, Dropped uint64
-	Sources         []MixSourceStats
+	// Skipped chunks were never made: the mixer was held up for longer
+	// than capture.SoundCatchUp.
+	Skipped uint64
+	Sources []MixSourceStats
 }
 
 // MixSourceStats counts one source: underruns are chunks where it had less
@@ -303,7 +324,7 @@ type MixSourceStats struct {
 }
 
 func (m *Mixer) Stats() MixerStats {
-	st := MixerStats{Chunks: m.chunks.Load(), Dropped: m.dropped.Load()}
+	st := MixerStats{Chunks: m.chunks.Load(), Dropped: m.dropped.Load(), Skipped: m.skipped.Load()}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, in := range m.inputs {

@@ -168,3 +168,63 @@ func TestMixerRunsOnClockWithTone(t *testing.T) {
 		t.Errorf("%d chunks left queued, want 3", n)
 	}
 }
+
+// A mixer held up for several chunks' time (a busy machine: the ticker
+// drops the ticks it missed) still makes every chunk of that time, on the
+// clock, so the program's sound keeps real time instead of falling behind.
+func TestMixerCatchesUpAfterMissedTicks(t *testing.T) {
+	clk := clock.NewFake(t0)
+	m := NewMixer(MixerConfig{Clock: clk, Depth: 64})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- m.Run(ctx) }()
+	waitClock(t, clk, 1)
+	for i := range 5 {
+		clk.Advance(5 * capture.ChunkDuration) // one tick reaches the mixer, four are dropped
+		deadline := time.Now().Add(10 * time.Second)
+		for m.Stats().Chunks < uint64(5*(i+1)) && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var got []capture.AudioChunk
+	for c := range m.Chunks() {
+		got = append(got, c)
+	}
+	if len(got) != 25 {
+		t.Fatalf("%d chunks for 500 ms of sound, want 25", len(got))
+	}
+	for i, c := range got {
+		if want := t0.Add(time.Duration(i+1) * capture.ChunkDuration); !c.Time.Equal(want) {
+			t.Fatalf("chunk %d at %v, want %v", i, c.Time, want)
+		}
+	}
+	if s := m.Stats().Skipped; s != 0 {
+		t.Errorf("%d chunks skipped within the catch-up allowance", s)
+	}
+}
+
+// Held up for longer than it may catch up, the mixer skips ahead and says so.
+func TestMixerSkipsBeyondCatchUp(t *testing.T) {
+	clk := clock.NewFake(t0)
+	m := NewMixer(MixerConfig{Clock: clk, Depth: 64})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- m.Run(ctx) }()
+	waitClock(t, clk, 1)
+	clk.Advance(time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	want := uint64(capture.SoundCatchUp / capture.ChunkDuration)
+	for m.Stats().Chunks < want && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Microsecond)
+	}
+	cancel()
+	<-done
+	st := m.Stats()
+	if st.Chunks != want || st.Skipped != 50-want {
+		t.Fatalf("after a 1 s stall: %d chunks made, %d skipped; want %d and %d", st.Chunks, st.Skipped, want, 50-want)
+	}
+}
