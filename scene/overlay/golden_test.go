@@ -72,6 +72,10 @@ func TestGoldenProductCard(t *testing.T) {
 	sold.Title = "蚕丝被 200×230cm"
 	sold.PriceCents, sold.OriginalPriceCents = 129900, 259900
 	checkGolden(t, "card_soldout_720p.png", r.ProductCard(sold, 1280, 720))
+	// Latin and Chinese in one title: one weight throughout.
+	mixed := cardFixture()
+	mixed.Title = "Nike 运动鞋 Air Max 跑步鞋 男款"
+	checkGolden(t, "card_mixed_720p.png", r.ProductCard(mixed, 1280, 720))
 }
 
 func TestGoldenBulletin(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"math"
 	"strings"
 	"unicode"
 
@@ -98,22 +99,90 @@ func (f *Face) Draw(dst *image.RGBA, x, y float64, s string, c color.RGBA) float
 		if ff == nil {
 			continue
 		}
-		var adv fixed.Int26_6
-		for off := 0.0; ; off += 0.5 {
-			d := dot
-			d.X += fix(min(off, f.bold))
-			dr, mask, mp, a, ok := ff.Glyph(d, r)
+		if f.bold <= 0 {
+			dr, mask, mp, adv, ok := ff.Glyph(dot, r)
 			if ok {
 				draw.DrawMask(dst, dr, src, image.Point{}, mask, mp, draw.Over)
 			}
-			adv = a
-			if off >= f.bold {
-				break
-			}
+			dot.X += adv
+			continue
 		}
+		if m := f.emboldened(ff, dot, r); m != nil {
+			draw.DrawMask(dst, m.Rect, src, image.Point{}, m, m.Rect.Min, draw.Over)
+		}
+		adv, _ := ff.GlyphAdvance(r)
 		dot.X += adv
 	}
 	return fx(dot.X) + f.bold
+}
+
+// emboldened is r's coverage thickened by f.bold pixels in both directions,
+// to the right and upwards (so it keeps its baseline): each pixel takes the
+// most coverage found within bold pixels of it. Thickening sideways only, as
+// a double strike does, widens upright stems alone, so Latin letters (mostly
+// upright stems) came out bold while Chinese characters (mostly horizontal
+// strokes) stayed regular in the same title.
+func (f *Face) emboldened(ff font.Face, dot fixed.Point26_6, r rune) *image.Alpha {
+	dr, mask, mp, _, ok := ff.Glyph(dot, r)
+	if !ok || dr.Empty() {
+		return nil
+	}
+	grow := int(math.Ceil(f.bold))
+	m := image.NewAlpha(image.Rect(dr.Min.X, dr.Min.Y-grow, dr.Max.X+grow, dr.Max.Y))
+	for y := dr.Min.Y; y < dr.Max.Y; y++ {
+		for x := dr.Min.X; x < dr.Max.X; x++ {
+			mx, my := mp.X+x-dr.Min.X, mp.Y+y-dr.Min.Y
+			if am, ok := mask.(*image.Alpha); ok {
+				m.Pix[m.PixOffset(x, y)] = am.AlphaAt(mx, my).A
+			} else {
+				_, _, _, a := mask.At(mx, my).RGBA()
+				m.Pix[m.PixOffset(x, y)] = uint8(a >> 8)
+			}
+		}
+	}
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	line := make([]uint8, max(w, h))
+	for y := 0; y < h; y++ { // rightwards, row by row
+		row := m.Pix[y*m.Stride : y*m.Stride+w]
+		copy(line, row)
+		spread(row, line[:w], f.bold, 1)
+	}
+	col := make([]uint8, h)
+	for x := 0; x < w; x++ { // upwards, column by column
+		for y := 0; y < h; y++ {
+			col[y] = m.Pix[y*m.Stride+x]
+		}
+		copy(line, col)
+		spread(col, line[:h], f.bold, -1)
+		for y := 0; y < h; y++ {
+			m.Pix[y*m.Stride+x] = col[y]
+		}
+	}
+	return m
+}
+
+// spread sets out[i] to the most coverage of in within b pixels before i
+// (dir 1) or after it (dir -1), reading in as linear between pixels, so a
+// fractional b thickens by a fraction of a pixel.
+func spread(out, in []uint8, b float64, dir int) {
+	whole := int(b)
+	frac := b - float64(whole)
+	at := func(i int) float64 {
+		if i < 0 || i >= len(in) {
+			return 0
+		}
+		return float64(in[i])
+	}
+	for i := range out {
+		v := 0.0
+		for k := 0; k <= whole; k++ {
+			v = max(v, at(i-dir*k))
+		}
+		if frac > 0 {
+			v = max(v, (1-frac)*at(i-dir*whole)+frac*at(i-dir*(whole+1)))
+		}
+		out[i] = uint8(v + 0.5)
+	}
 }
 
 // Ellipsize shortens s with "…" so it fits in maxW pixels.

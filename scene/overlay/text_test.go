@@ -3,6 +3,7 @@ package overlay
 import (
 	"errors"
 	"image"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -149,4 +150,62 @@ func TestCardScalesWithCanvas(t *testing.T) {
 			t.Fatalf("pixel %d not premultiplied: %v", i/4, img.Pix[i:i+4])
 		}
 	}
+}
+
+// Bold thickens horizontal strokes as much as upright ones, so a title that
+// mixes Latin (mostly upright stems) and Chinese (mostly horizontal
+// strokes), such as "Nike 运动鞋 Air", is one weight throughout.
+func TestBoldThickensEveryStrokeAlike(t *testing.T) {
+	fs := testRenderer(t).Fonts()
+	regular, bold := fs.Face(100, false), fs.Face(100, true)
+	samples := []struct {
+		text    string
+		upright bool
+	}{{"l", true}, {"H", false}, {"丨", true}, {"一", false}, {"三", false}}
+	var grew []float64
+	for _, s := range samples {
+		g := strokeWidth(bold, s.text, s.upright) - strokeWidth(regular, s.text, s.upright)
+		grew = append(grew, g)
+	}
+	lo, hi := grew[0], grew[0]
+	for _, g := range grew {
+		lo, hi = min(lo, g), max(hi, g)
+	}
+	if lo < 1.5 || lo < hi*0.75 {
+		t.Errorf("bold thickened the strokes of %q by %.2f px (upright l, H's bar, upright 丨, 一, 三 at 100 px); want every stroke thickened alike", "l H 丨 一 三", grew)
+	}
+}
+
+// strokeWidth is how thick s's stroke is where the middle of its ink is
+// crossed: along the middle row for an upright stem, down the middle column
+// for a horizontal stroke; in pixels of full coverage.
+func strokeWidth(f *Face, s string, upright bool) float64 {
+	img := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	f.Draw(img, 20, 150, s, color.RGBA{255, 255, 255, 255})
+	ink := image.Rectangle{}
+	for y := 0; y < 200; y++ {
+		for x := 0; x < 300; x++ {
+			if img.RGBAAt(x, y).A > 0 {
+				ink = ink.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	mid := ink.Min.Add(ink.Size().Div(2))
+	sum, in := 0.0, false
+	for i := 0; i < 300; i++ {
+		p := image.Pt(i, mid.Y)
+		if !upright {
+			p = image.Pt(mid.X, i)
+		}
+		if !p.In(img.Rect) {
+			break
+		}
+		a := float64(img.RGBAAt(p.X, p.Y).A) / 255
+		if a == 0 && in {
+			break // the first stroke crossed
+		}
+		in = in || a > 0
+		sum += a
+	}
+	return sum
 }
