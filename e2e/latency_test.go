@@ -26,23 +26,32 @@ var (
 
 // latencyFigures summarise one measurement, in milliseconds.
 type latencyFigures struct {
-	Window      string          `json:"window"`
-	Size        string          `json:"size"`
-	Audio       bool            `json:"audio"`
-	Samples     int             `json:"samples"`
-	Misses      int             `json:"misses"`
-	FPS         float64         `json:"decoded_fps"`
-	P50         float64         `json:"p50_ms"`
-	P95         float64         `json:"p95_ms"`
-	P99         float64         `json:"p99_ms"`
-	Max         float64         `json:"max_ms"`
-	Mean        float64         `json:"mean_ms"`
-	NetworkP50  float64         `json:"network_p50_ms,omitempty"`
-	NetworkP95  float64         `json:"network_p95_ms,omitempty"`
-	FramesFirst uint32          `json:"first_frame"`
-	FramesLast  uint32          `json:"last_frame"`
-	Sound       string          `json:"sound_output"`
-	Receivers   receiverFigures `json:"receivers"`
+	Window      string  `json:"window"`
+	Size        string  `json:"size"`
+	Audio       bool    `json:"audio"`
+	Samples     int     `json:"samples"`
+	Misses      int     `json:"misses"`
+	FPS         float64 `json:"decoded_fps"`
+	P50         float64 `json:"p50_ms"`
+	P95         float64 `json:"p95_ms"`
+	P99         float64 `json:"p99_ms"`
+	Max         float64 `json:"max_ms"`
+	Mean        float64 `json:"mean_ms"`
+	NetworkP50  float64 `json:"network_p50_ms,omitempty"`
+	NetworkP95  float64 `json:"network_p95_ms,omitempty"`
+	FramesFirst uint32  `json:"first_frame"`
+	FramesLast  uint32  `json:"last_frame"`
+	Sound       string  `json:"sound_output"`
+	// The sound's own latency, from the sound time code's bursts as the
+	// page plays them (one a second), and how far the sound is behind the
+	// picture (p50 against p50; negative: ahead).
+	SoundSamples int             `json:"sound_samples,omitempty"`
+	SoundP50     float64         `json:"sound_p50_ms,omitempty"`
+	SoundP95     float64         `json:"sound_p95_ms,omitempty"`
+	SoundMin     float64         `json:"sound_min_ms,omitempty"`
+	SoundMax     float64         `json:"sound_max_ms,omitempty"`
+	SoundBehind  float64         `json:"sound_behind_picture_ms,omitempty"`
+	Receivers    receiverFigures `json:"receivers"`
 }
 
 // percentile is the nearest-rank percentile of sorted values.
@@ -79,7 +88,7 @@ func TestGlassToGlass(t *testing.T) {
 	st := p.studio(t)
 	show := st.createApprovedShow("延迟测量 · latency")
 	ingest := st.goLive(show.ID)
-	startPublisher(t, ingest.WHIPURL, ingest.Token, pubConfig{Width: 1280, Height: 720, FPS: 30, BitrateBps: 2_500_000})
+	startPublisher(t, ingest.WHIPURL, ingest.Token, pubConfig{Width: 1280, Height: 720, FPS: 30, BitrateBps: 2_500_000, SoundCode: *latencyAudio})
 
 	u, err := url.Parse(ingest.ViewerURL)
 	if err != nil {
@@ -89,6 +98,8 @@ func TestGlassToGlass(t *testing.T) {
 	q.Set("measure", "1")
 	if !*latencyAudio {
 		q.Set("audio", "0")
+	} else {
+		q.Set("soundcode", "1")
 	}
 	extra, err := url.ParseQuery(*latencyQuery)
 	if err != nil {
@@ -109,6 +120,7 @@ func TestGlassToGlass(t *testing.T) {
 		Frames  []uint32   `json:"frames"`
 		Decoded int        `json:"decoded"`
 		Misses  int        `json:"misses"`
+		Sound   []float64  `json:"sound"`
 	}
 	// Settle for a few seconds (the jitter buffer adapts), then measure.
 	time.Sleep(*latencySettle)
@@ -161,11 +173,23 @@ func TestGlassToGlass(t *testing.T) {
 		f.NetworkP50, f.NetworkP95 = percentile(net, 50), percentile(net, 95)
 	}
 	f.Sound = sound
+	if len(after.Sound) > len(before.Sound) {
+		heard := slices.Clone(after.Sound[len(before.Sound):])
+		slices.Sort(heard)
+		f.SoundSamples = len(heard)
+		f.SoundP50, f.SoundP95 = percentile(heard, 50), percentile(heard, 95)
+		f.SoundMin, f.SoundMax = heard[0], heard[len(heard)-1]
+		f.SoundBehind = f.SoundP50 - f.P50
+	}
 	f.Receivers = statsAfter.since(statsBefore)
 	js, _ := json.MarshalIndent(f, "", "  ")
 	t.Logf("glass-to-glass latency:\n%s", js)
 	fmt.Printf("glass-to-glass 720p30 over %s, sound output %s: p50 %.0f ms, p95 %.0f ms (%d samples, %.1f fps decoded)\n",
 		f.Window, sound, f.P50, f.P95, f.Samples, f.FPS)
+	if f.SoundSamples > 0 {
+		fmt.Printf("sound (time code, %d bursts): p50 %.0f ms, p95 %.0f ms, range %.0f–%.0f ms; sound behind picture %.0f ms\n",
+			f.SoundSamples, f.SoundP50, f.SoundP95, f.SoundMin, f.SoundMax, f.SoundBehind)
+	}
 	fmt.Printf("receivers: %s\n", f.Receivers)
 	if *latencyOut != "" {
 		if err := os.WriteFile(*latencyOut, append(js, '\n'), 0o644); err != nil {

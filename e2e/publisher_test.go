@@ -24,6 +24,8 @@ import (
 type pubConfig struct {
 	Width, Height, FPS int
 	BitrateBps         int
+	// SoundCode sends the sound time code (soundcode_test.go) instead of the tone.
+	SoundCode bool
 }
 
 // publisher is the studio's engine (app.Engine) publishing the capture test
@@ -47,7 +49,11 @@ func startPublisher(t testing.TB, whipURL, token string, cfg pubConfig) *publish
 		t.Fatalf("engine: %v", err)
 	}
 	eng.SetVideo(scene.LayoutFull, capture.NewTestPattern(capture.TestPatternConfig{Width: cfg.Width, Height: cfg.Height, FPS: cfg.FPS}), nil)
-	if err := eng.SetAudio("tone", capture.NewTone(capture.ToneConfig{})); err != nil {
+	var sound capture.AudioSource = capture.NewTone(capture.ToneConfig{})
+	if cfg.SoundCode {
+		sound = newSoundCode()
+	}
+	if err := eng.SetAudio("tone", sound); err != nil {
 		eng.Close()
 		t.Fatalf("engine audio: %v", err)
 	}
