@@ -259,6 +259,9 @@ func (e *Engine) encodeVideo(sink *scene.Sink) {
 			e.cfg.Logf("video encoder: %v", err)
 			continue
 		}
+		if pkt.Skipped() { // openh264 holding its bitrate: nothing to send
+			continue
+		}
 		for _, o := range outs {
 			o.WriteVideo(pkt)
 		}

@@ -296,6 +296,9 @@ func (e *videoEncoder) run(h *Hub, logf func(string, ...any)) {
 			logf("broadcast: video encoder %d kbps: %v", e.kbps, err)
 			continue
 		}
+		if pkt.Skipped() { // openh264 holding its bitrate: nothing to send
+			continue
+		}
 		e.encoded.Add(1)
 		for _, d := range *p {
 			d.out.WriteVideo(pkt)

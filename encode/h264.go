@@ -210,7 +210,10 @@ func (h *H264) ForceKeyframe() { h.forceKey.Store(true) }
 
 // Encode compresses one frame. pts is the frame's time from the start of the
 // program; capture is its wall-clock capture time, carried into the packet
-// for latency measurement. With zerolatency every frame yields one packet.
+// for latency measurement. Every frame yields one packet, but with openh264
+// the packet's Data is empty when the library's rate control skipped the
+// frame to hold the bitrate (Skipped); callers send nothing for it, and the
+// outputs' timestamps come from PTS, so the gap is a repeated picture.
 func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (Packet, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -240,7 +243,8 @@ func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (P
 		}
 		h.bitrate.Store(bps)
 	}
-	if h.forceKey.Swap(false) {
+	forced := h.forceKey.Swap(false)
+	if forced {
 		if kc, ok := h.enc.Controller().(codec.KeyFrameController); ok {
 			_ = kc.ForceKeyFrame() // both wrappers only set a flag; it cannot fail
 		}
@@ -252,6 +256,11 @@ func (h *H264) Encode(img *image.YCbCr, pts time.Duration, capture time.Time) (P
 		return Packet{}, fmt.Errorf("%w: %v", errH264Library, err)
 	}
 	release()
+	if len(data) == 0 && forced {
+		// The library skipped the frame (openh264's rate control, see
+		// h264_openh264.go); the keyframe asked for comes with the next one.
+		h.forceKey.Store(true)
+	}
 	return Packet{
 		Data:        data,
 		PTS:         pts,

@@ -27,13 +27,14 @@ func newH264Library(cfg H264Config, r video.Reader) (codec.ReadCloser, error) {
 	}
 	params.UsageType = openh264.CameraVideoRealTime
 	params.RCMode = openh264.RCBitrateMode
-	// The engine paces frames itself and expects one packet for each. With
-	// frame skipping on, openh264 holds its bitrate by dropping frames (a
-	// third to five sixths of them on our test picture at 1 Mbps, 720p),
-	// which viewers would see as a stutter; with it off, every frame is kept
-	// and a hard picture overshoots the target instead (openh264 warns that
-	// it "can't control" the rate then; see docs/platforms.md for figures).
-	params.EnableFrameSkip = false
+	// Frame skipping on: openh264 caps its quantiser at 42 (it widens the
+	// range it is given, 0–51, to 12–42, and mediadevices gives no way to set
+	// it), so on a hard picture a stream that kept every frame would run 1.5–
+	// 1.9× the target and the congestion controller could not bring it down.
+	// With skipping, the library holds the rate by dropping a frame now and
+	// then (Packet.Skipped; the callers send nothing for it), as WebRTC's own
+	// use of openh264 does. Figures: docs/platforms.md.
+	params.EnableFrameSkip = true
 	params.BitRate = libraryBitrate(cfg.BitrateBps, cfg.FPS)
 	params.IntraPeriod = uint(max(1, int(cfg.KeyframeInterval.Seconds()*float64(cfg.FPS)+0.5)))
 	return params.BuildVideoEncoder(r, prop.Media{

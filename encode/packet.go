@@ -15,3 +15,8 @@ type Packet struct {
 	// CaptureTime is the wall-clock time of the frame the packet came from.
 	CaptureTime time.Time
 }
+
+// Skipped reports a video packet without data: the H.264 library's rate
+// control dropped the frame to hold the bitrate (openh264 does; x264 never
+// does). There is nothing to send for it.
+func (p Packet) Skipped() bool { return len(p.Data) == 0 }
