@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"showcaster/broadcast"
-	"showcaster/capture"
 	"showcaster/encode"
 	"showcaster/publish"
 )
@@ -17,7 +16,8 @@ import (
 // encoded once, each audio codec once.
 //
 // It sits beside Engine rather than inside it until the studio's rooms are
-// settled; it takes the program's sound through the engine's audio tap.
+// settled; it takes the program's sound from the engine (Engine.hubTap,
+// beside the monitor's tap, which SetAudioTap replaces).
 type Destinations struct {
 	eng     *Engine
 	hub     *broadcast.Hub
@@ -47,15 +47,8 @@ func NewDestinations(e *Engine, onEvent func(name string, ev publish.Event)) *De
 			e.mu.Unlock()
 		},
 	})
-	hub := d.hub
 	e.mu.Lock()
-	prev := e.tap
-	e.tap = func(c capture.AudioChunk) {
-		if prev != nil {
-			prev(c)
-		}
-		hub.WriteAudio(c)
-	}
+	e.hubTap = d.hub.WriteAudio
 	e.mu.Unlock()
 	return d
 }
@@ -159,6 +152,19 @@ func (f failedOutput) Stats() publish.Stats {
 
 // Stats is every destination's report.
 func (d *Destinations) Stats() []broadcast.DestStats { return d.hub.Stats() }
+
+// DestinationStats is one destination's report in the terms of the engine's
+// own (Stats, without the health judgement): what `showcaster live` prints
+// and lends remote control for its destinations.
+func DestinationStats(d broadcast.DestStats) Stats {
+	return Stats{
+		State: streamState(d.State), FPS: d.FPS, Kbps: d.Kbps,
+		FramesSent: int64(d.FramesSent), FramesDropped: int64(d.FramesDropped + d.EncoderDrops),
+		Drops: Drops{Encoder: int64(d.EncoderDrops), SendQueue: int64(d.Drops.QueueFull),
+			NotLive: int64(d.Drops.NotLive), AwaitKeyframe: int64(d.Drops.AwaitKeyframe)},
+		RTT: d.RTT, Loss: d.Loss, TargetKbps: float64(d.TargetBitrate) / 1000, Reconnects: d.ReconnectAttempts,
+	}
+}
 
 // Remove stops one destination.
 func (d *Destinations) Remove(name string) error { return d.hub.Remove(name) }

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -177,15 +178,7 @@ func TestDestinationsCappedGetsOwnEncoder(t *testing.T) {
 // put on the picture's timeline.
 func TestDestinationsSoundAfterIdlePreview(t *testing.T) {
 	srv := rtmptest.Start(t)
-	eng, err := NewEngine(EngineConfig{Width: 320, Height: 180, FPS: 30, BitrateKbps: 500})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	eng.SetVideo(scene.LayoutFull, capture.NewTestPattern(capture.TestPatternConfig{Width: 320, Height: 180, FPS: 30}), nil)
-	if err := eng.SetAudio("main", capture.NewTone(capture.ToneConfig{})); err != nil {
-		t.Fatal(err)
-	}
+	eng := toneEngine(t)
 	ctx := context.Background()
 	eng.Start(ctx)
 	waitUntil(t, "two seconds of preview", 30*time.Second, func() bool { return eng.Scene().Stats().Frames >= 60 })
@@ -219,4 +212,43 @@ func TestDestinationsSoundAfterIdlePreview(t *testing.T) {
 	if len(starts) != 2 || math.Abs(starts[0]-starts[1]) > 0.3 {
 		t.Fatalf("video and audio start %v apart, want together", starts)
 	}
+}
+
+// The microphone monitor (the engine's audio tap) turned on and off, as
+// the studio does and `showcaster live --join-guest` does with its guest
+// link, leaves the destinations their sound.
+func TestDestinationsKeepSoundWithMonitorTap(t *testing.T) {
+	srv := rtmptest.Start(t)
+	eng := toneEngine(t)
+	ctx := context.Background()
+	eng.Start(ctx)
+	dests := NewDestinations(eng, nil)
+	defer dests.Close()
+	if err := dests.AddRTMP(ctx, "rtmp", srv.URL("live")+"/tap", "", 0); err != nil {
+		t.Fatal(err)
+	}
+	audioSent := func() uint64 { d, _ := destByName(dests.Stats(), "rtmp"); return d.AudioSent }
+	var heard atomic.Int64
+	eng.SetAudioTap(func(capture.AudioChunk) { heard.Add(1) })
+	base := audioSent()
+	waitUntil(t, "sound out and in the monitor", 60*time.Second, func() bool { return audioSent() >= base+50 && heard.Load() > 0 })
+	eng.SetAudioTap(nil)
+	base = audioSent()
+	waitUntil(t, "sound out with the monitor off", 60*time.Second, func() bool { return audioSent() >= base+50 })
+}
+
+// toneEngine is a small engine (320×180 at 30 fps, 500 kbps) on the test
+// pattern and a tone, closed when the test ends.
+func toneEngine(t *testing.T) *Engine {
+	t.Helper()
+	eng, err := NewEngine(EngineConfig{Width: 320, Height: 180, FPS: 30, BitrateKbps: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	eng.SetVideo(scene.LayoutFull, capture.NewTestPattern(capture.TestPatternConfig{Width: 320, Height: 180, FPS: 30}), nil)
+	if err := eng.SetAudio("main", capture.NewTone(capture.ToneConfig{})); err != nil {
+		t.Fatal(err)
+	}
+	return eng
 }

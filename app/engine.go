@@ -80,6 +80,9 @@ type Engine struct {
 	audio   map[string]capture.AudioSource
 	layout  scene.Layout
 	tap     func(capture.AudioChunk) // the microphone monitor, when on
+	// hubTap feeds the program's sound to Destinations' hub; apart from
+	// tap, so that turning the monitor on or off leaves the hub its sound.
+	hubTap func(capture.AudioChunk)
 	// origin is the program clock's zero, fixed at Start: video frames and
 	// audio packets are both stamped from it, so a recording or a stream
 	// attached at any moment has its sound in step with its picture.
@@ -285,10 +288,13 @@ func (e *Engine) encodeAudio(ctx context.Context) {
 			e.cfg.Emit(AudioLevel{Peak: e.mixer.Level()})
 		}
 		e.mu.Lock()
-		tap := e.tap
+		tap, hubTap := e.tap, e.hubTap
 		e.mu.Unlock()
 		if tap != nil {
 			tap(chunk)
+		}
+		if hubTap != nil {
+			hubTap(chunk)
 		}
 		outs := e.snapshotOutputs()
 		if len(outs) == 0 {

@@ -40,9 +40,10 @@ type liveRemote struct {
 	live *remote.Live
 }
 
-// startLiveRemote serves remote control on addr. StopStream calls stopRun,
-// which ends the run as Ctrl-C does.
-func startLiveRemote(addr string, eng *app.Engine, w, h, fps int, layout scene.Layout,
+// startLiveRemote serves remote control on addr: studio is what it reads
+// the stream from (the run's first destination), eng the program it
+// rearranges. StopStream calls stopRun, which ends the run as Ctrl-C does.
+func startLiveRemote(addr string, studio remote.LiveEngine, eng *app.Engine, w, h, fps int, layout scene.Layout,
 	main, second capture.VideoSource, recordDir, audioID string, stopRun context.CancelFunc, stderr io.Writer) (*liveRemote, error) {
 	password := os.Getenv(RemotePasswordEnv)
 	if password == "" {
@@ -50,7 +51,7 @@ func startLiveRemote(addr string, eng *app.Engine, w, h, fps int, layout scene.L
 		fmt.Fprintf(stderr, "remote control password (set %s to choose one): %s\n", RemotePasswordEnv, password)
 	}
 	lv := remote.NewLive(remote.LiveConfig{
-		Engine: eng,
+		Engine: studio,
 		Scenes: liveScenes,
 		Scene:  layout.String(),
 		SetScene: func(name string) error {

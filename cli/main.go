@@ -15,9 +15,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "live":
-		if wantsDestinations(rest) {
-			return runLiveMulti(rest, stdout, stderr)
-		}
 		return runLive(rest, stdout, stderr)
 	case "devices":
 		return runDevices(rest, stdout, stderr)

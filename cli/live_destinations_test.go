@@ -12,20 +12,6 @@ import (
 	"showcaster/internal/testplatform"
 )
 
-func TestWantsDestinations(t *testing.T) {
-	for args, want := range map[string]bool{
-		"--whip http://a":                       false,
-		"--whip http://a --whip http://b":       true,
-		"-whip=http://a --rtmp rtmp://h/app/k":  true,
-		"--platform http://p --show s --rtmp=x": true,
-		"--platform http://p --show s":          false,
-	} {
-		if got := wantsDestinations(strings.Fields(args)); got != want {
-			t.Errorf("%q: %v, want %v", args, got, want)
-		}
-	}
-}
-
 // `showcaster live` to the platform over WHIP and to two RTMP streams, one
 // of whose keys the server refuses: the run goes on with the others, prints
 // an outputs array, and exits non-zero naming the refused destination.
@@ -58,7 +44,7 @@ func TestLiveSeveralDestinations(t *testing.T) {
 	if refusedLines != 1 {
 		t.Fatalf("want one line for the refused destination; stderr:\n%s", stderr.String())
 	}
-	var last multiStatsLine
+	var last liveStatsLine
 	sc := bufio.NewScanner(&stdout)
 	lines := 0
 	for sc.Scan() {
