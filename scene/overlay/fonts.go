@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -99,15 +100,23 @@ func (fs *Fonts) WithFallback(f *sfnt.Font) *Fonts {
 // LoadFont parses a TrueType/OpenType font or collection. From a collection
 // it takes the Simplified Chinese member when there is one (Noto Sans CJK
 // holds JP, KR, SC, TC…), else the first that can draw 中.
+//
+// The font is read from its file as glyphs are needed, never copied into
+// memory: a Chinese font is 5–20 MB, of which a show's overlays draw a few
+// hundred glyphs, and the window's own text (Fyne) reads the same file
+// again. The file stays open while the font is in use (os.File closes
+// itself once the font is garbage).
 func LoadFont(path string) (*sfnt.Font, error) {
-	data, err := os.ReadFile(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrFont, path, err)
 	}
 	members := []int{0}
-	if len(data) >= 12 && string(data[:4]) == "ttcf" {
-		members = ttcOffsets(data)
+	var head [12]byte
+	if n, _ := file.ReadAt(head[:], 0); n == len(head) && string(head[:4]) == "ttcf" {
+		members = ttcOffsets(file, head[:])
 		if len(members) == 0 {
+			file.Close()
 			return nil, fmt.Errorf("%w %s: the font collection is damaged", ErrFont, path)
 		}
 	}
@@ -115,7 +124,7 @@ func LoadFont(path string) (*sfnt.Font, error) {
 	var lastErr error
 	var buf sfnt.Buffer
 	for _, off := range members {
-		f, err := parseMember(data, off)
+		f, err := parseMember(file, off)
 		if err != nil {
 			lastErr = err
 			continue
@@ -134,6 +143,7 @@ func LoadFont(path string) (*sfnt.Font, error) {
 	if first != nil {
 		return first, nil
 	}
+	file.Close()
 	if lastErr != nil {
 		return nil, fmt.Errorf("%w %s: %v", ErrFont, path, lastErr)
 	}
@@ -142,65 +152,117 @@ func LoadFont(path string) (*sfnt.Font, error) {
 
 // parseMember parses the font whose offset table starts at off. Some widely
 // installed fonts (WenQuanYi Micro Hei among them) place tables off the
-// four-byte boundary the sfnt parser insists on; such a font is copied into
-// a fresh, aligned single-font file first.
-func parseMember(data []byte, off int) (*sfnt.Font, error) {
+// four-byte boundary the sfnt parser insists on; such a font is read
+// through a view that places each table on a boundary (alignedMember).
+func parseMember(file io.ReaderAt, off int) (*sfnt.Font, error) {
 	if off == 0 {
-		if f, err := opentype.Parse(data); err == nil {
+		if f, err := opentype.ParseReaderAt(file); err == nil {
 			return f, nil
 		}
 	}
-	aligned, err := realign(data, off)
+	m, err := alignMember(file, off)
 	if err != nil {
 		return nil, err
 	}
-	return opentype.Parse(aligned)
+	return opentype.ParseReaderAt(m)
 }
 
-// ttcOffsets reads the member offsets of a TrueType collection.
-func ttcOffsets(data []byte) []int {
-	n := int(binary.BigEndian.Uint32(data[8:12]))
-	if n <= 0 || n > 64 || len(data) < 12+4*n {
+// ttcOffsets reads the member offsets of a TrueType collection whose
+// 12-byte header is head.
+func ttcOffsets(r io.ReaderAt, head []byte) []int {
+	n := int(binary.BigEndian.Uint32(head[8:12]))
+	if n <= 0 || n > 64 {
+		return nil
+	}
+	b := make([]byte, 4*n)
+	if k, _ := r.ReadAt(b, 12); k != len(b) {
 		return nil
 	}
 	out := make([]int, n)
 	for i := range out {
-		out[i] = int(binary.BigEndian.Uint32(data[12+4*i:]))
+		out[i] = int(binary.BigEndian.Uint32(b[4*i:]))
 	}
 	return out
 }
 
-// realign copies the font at off into a single-font file whose tables start
-// on four-byte boundaries (checksums are not checked by the parser and are
-// copied unchanged).
-func realign(data []byte, off int) ([]byte, error) {
-	if off < 0 || off+12 > len(data) {
+// alignedMember is one font of a collection seen as a single-font file
+// whose tables start on four-byte boundaries: its offset table is rewritten
+// in memory (a few hundred bytes), the tables are read from the file where
+// they are. Checksums are not checked by the parser and are kept unchanged.
+type alignedMember struct {
+	src    io.ReaderAt
+	head   []byte        // the rewritten offset table
+	tables []memberTable // in the order of their new offsets
+	size   int64         // the end of the last table
+}
+
+type memberTable struct{ at, from, n int64 } // new offset, offset in src, length
+
+func alignMember(src io.ReaderAt, off int) (*alignedMember, error) {
+	var dir [12]byte
+	if off < 0 {
 		return nil, errors.New("font offset table out of range")
 	}
-	numTables := int(binary.BigEndian.Uint16(data[off+4:]))
-	recs := off + 12
-	if recs+16*numTables > len(data) {
+	if n, _ := src.ReadAt(dir[:], int64(off)); n != len(dir) {
+		return nil, errors.New("font offset table out of range")
+	}
+	numTables := int(binary.BigEndian.Uint16(dir[4:]))
+	recs := make([]byte, 16*numTables)
+	if n, _ := src.ReadAt(recs, int64(off)+12); n != len(recs) {
 		return nil, errors.New("font table records out of range")
 	}
-	headLen := 12 + 16*numTables
-	out := make([]byte, headLen, len(data)/2)
-	copy(out, data[off:off+12])
+	m := &alignedMember{src: src, head: make([]byte, 12+16*numTables)}
+	copy(m.head, dir[:])
+	at := int64(len(m.head))
 	for i := 0; i < numTables; i++ {
-		r := data[recs+16*i : recs+16*i+16]
-		o, n := int(binary.BigEndian.Uint32(r[8:])), int(binary.BigEndian.Uint32(r[12:]))
-		if o < 0 || n < 0 || o+n > len(data) {
-			return nil, errors.New("font table out of range")
-		}
-		for len(out)%4 != 0 {
-			out = append(out, 0)
-		}
-		dst := out[12+16*i : 12+16*i+16]
+		r := recs[16*i : 16*i+16]
+		from, n := int64(binary.BigEndian.Uint32(r[8:])), int64(binary.BigEndian.Uint32(r[12:]))
+		at = (at + 3) &^ 3
+		dst := m.head[12+16*i : 12+16*i+16]
 		copy(dst, r[:8])
-		binary.BigEndian.PutUint32(dst[8:], uint32(len(out)))
+		binary.BigEndian.PutUint32(dst[8:], uint32(at))
 		binary.BigEndian.PutUint32(dst[12:], uint32(n))
-		out = append(out, data[o:o+n]...)
+		m.tables = append(m.tables, memberTable{at: at, from: from, n: n})
+		at += n
 	}
-	return out, nil
+	m.size = at
+	return m, nil
+}
+
+// ReadAt reads the rewritten file: the offset table from memory, tables from
+// the source, zeros in the padding between them.
+func (m *alignedMember) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("font read before the start")
+	}
+	if off >= m.size {
+		return 0, io.EOF
+	}
+	want := len(p)
+	if rest := m.size - off; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	clear(p)
+	if off < int64(len(m.head)) {
+		copy(p, m.head[off:])
+	}
+	end := off + int64(len(p))
+	for _, t := range m.tables {
+		lo, hi := max(off, t.at), min(end, t.at+t.n)
+		if lo >= hi {
+			continue
+		}
+		if n, err := m.src.ReadAt(p[lo-off:hi-off], t.from+(lo-t.at)); n != int(hi-lo) {
+			if err == nil {
+				err = io.ErrUnexpectedEOF
+			}
+			return int(lo - off), err
+		}
+	}
+	if len(p) < want {
+		return len(p), io.EOF
+	}
+	return len(p), nil
 }
 
 func hasGlyph(f *sfnt.Font, r rune) bool {
