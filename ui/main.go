@@ -34,6 +34,7 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	tuneMemory()
 	logger := log.New(os.Stderr, "showcaster: ", log.LstdFlags)
 	logf := logger.Printf
 
@@ -67,6 +68,7 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 		Trace:  tracef,
 		OnFirstFrame: func() {
 			logf("first preview frame %d ms after start", time.Since(started).Milliseconds()) // wall clock, as above
+			releaseStartupGarbage()
 		},
 	})
 	w.win.SetMaster()
