@@ -211,7 +211,9 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) (failed 
 	}
 	failed, onAir := r.publish(ctx, whips, stderr)
 	if len(whips)+len(o.rtmps) > 0 && onAir == 0 {
-		r.end(stderr)
+		// Nothing went out. The platform's show is left as it is: ending a
+		// formal broadcast cannot be undone, and a second try may go out.
+		r.end(false, stderr)
 		return failed, nil
 	}
 	if len(o.guests) > 0 {
@@ -247,7 +249,7 @@ func live(ctx context.Context, o liveOptions, stdout, stderr io.Writer) (failed 
 			failed = append(failed, fmt.Sprintf("%s: %v", d.Name, d.StopErr))
 		}
 	}
-	r.end(stderr)
+	r.end(true, stderr)
 	return failed, nil
 }
 
@@ -432,10 +434,11 @@ func (r *liveRun) loop(ctx context.Context) {
 	}
 }
 
-// end stops the destinations and the recording and ends the platform's show.
-func (r *liveRun) end(stderr io.Writer) {
+// end stops the destinations and the recording, and with endShow the
+// platform's show.
+func (r *liveRun) end(endShow bool, stderr io.Writer) {
 	stopErr := errors.Join(r.dests.Close(), r.eng.StopRecording())
-	if r.client != nil {
+	if r.client != nil && endShow {
 		endCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		if _, err := app.EndBroadcast(endCtx, r.client, r.o.showID, r.o.trial); err != nil {

@@ -305,7 +305,7 @@ func TestLivePublishesThroughPlatform(t *testing.T) {
 		t.Errorf("viewer received %d audio packets, want a few seconds of Opus", n)
 	}
 
-	var last statsLine
+	var last liveStatsLine
 	lines := 0
 	sc := bufio.NewScanner(strings.NewReader(stdout.String()))
 	for sc.Scan() {
@@ -319,6 +319,10 @@ func TestLivePublishesThroughPlatform(t *testing.T) {
 	}
 	if last.State != "live" || last.FramesSent < 100 || last.FPS < 15 || last.Kbps <= 0 {
 		t.Errorf("last stats line %+v: want a live stream near 30 fps", last)
+	}
+	// The platform's show is the run's one destination, like any --whip.
+	if len(last.Outputs) != 1 || last.Outputs[0].Kind != "whip" || last.Outputs[0].FramesSent != last.FramesSent {
+		t.Errorf("outputs %+v: want the platform's WHIP session alone, as the top-level keys report it", last.Outputs)
 	}
 	if cur, err := client.Show(context.Background(), sh.ID); err != nil || cur.State != platform.StateEnded {
 		t.Errorf("after live stopped the show is %q (%v), want ended", cur.State, err)
