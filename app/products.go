@@ -66,6 +66,7 @@ type ProductStore interface {
 	Product(id string) (store.Product, error)
 	Products() ([]store.Product, error)
 	ShowProducts(showID string) ([]store.Product, error)
+	ShowProduct(showID, productID string) (store.Product, error)
 	SetShowProducts(showID string, ids []string) error
 	MoveProduct(showID, productID string, newIndex int) error
 	SetSoldOut(id string, soldOut bool) (store.Product, error)
@@ -73,6 +74,10 @@ type ProductStore interface {
 	UpdateCoupon(id, coupon string) (store.Product, error)
 	UpdateStock(id string, stock int) (store.Product, error)
 	SetScript(id, script string) (store.Product, error)
+	SetShowPrice(showID, productID string, priceCents, originalCents int64) (store.Product, error)
+	SetShowCoupon(showID, productID, coupon string) (store.Product, error)
+	SetShowSoldOut(showID, productID string, soldOut bool) (store.Product, error)
+	ShowToCatalogue(showID, productID string) (store.Product, error)
 	PromptBoard(showID string) (store.PromptBoard, error)
 	SetShowNotes(showID, notes string) error
 }
@@ -376,24 +381,56 @@ func (d *ProductDesk) TakeDown() {
 }
 
 // SoldOut marks a product sold out (or back in stock); a card on air
-// gets its stamp and the buy link says so.
+// gets its stamp and the buy link says so. In a show it is the show's flag:
+// the catalogue and the next show are untouched.
 func (d *ProductDesk) SoldOut(id string, soldOut bool) error {
-	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.SetSoldOut(id, soldOut) })
+	return d.edit(id, func(showID string) (store.Product, error) {
+		if showID == "" {
+			return d.cfg.Store.SetSoldOut(id, soldOut)
+		}
+		return d.cfg.Store.SetShowSoldOut(showID, id, soldOut)
+	})
 }
 
 // UpdatePrice changes the price and original price (cents; original 0 for
-// none) in the store, on air and on the buy link.
+// none) on air and on the buy link. In a show it is the show's price: the
+// catalogue keeps its own unless SaveToCatalogue is asked for.
 func (d *ProductDesk) UpdatePrice(id string, priceCents, originalCents int64) error {
-	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.UpdatePrice(id, priceCents, originalCents) })
+	return d.edit(id, func(showID string) (store.Product, error) {
+		if showID == "" {
+			return d.cfg.Store.UpdatePrice(id, priceCents, originalCents)
+		}
+		return d.cfg.Store.SetShowPrice(showID, id, priceCents, originalCents)
+	})
 }
 
-// UpdateCoupon changes the coupon text ("" removes it) everywhere.
+// UpdateCoupon changes the coupon text ("" removes it) on air and on the
+// buy link; in a show, for that show only, like UpdatePrice.
 func (d *ProductDesk) UpdateCoupon(id, coupon string) error {
-	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.UpdateCoupon(id, coupon) })
+	return d.edit(id, func(showID string) (store.Product, error) {
+		if showID == "" {
+			return d.cfg.Store.UpdateCoupon(id, coupon)
+		}
+		return d.cfg.Store.SetShowCoupon(showID, id, coupon)
+	})
 }
 
-// UpdateStock changes how many are left; the buy link follows. What this
-// show already sold is added back, so the catalogue keeps the whole stock.
+// SaveToCatalogue makes the show's price, original price and coupon of a
+// product the catalogue's, so the next shows sell it so too (the host asked
+// for it). Sold out stays the show's. Without a show there is nothing to do:
+// edits went to the catalogue already.
+func (d *ProductDesk) SaveToCatalogue(id string) error {
+	return d.edit(id, func(showID string) (store.Product, error) {
+		if showID == "" {
+			return d.cfg.Store.Product(id)
+		}
+		return d.cfg.Store.ShowToCatalogue(showID, id)
+	})
+}
+
+// UpdateStock changes how many are left; the buy link follows. Stock is the
+// warehouse's, so it is the catalogue's: what this show already sold is
+// added back, so the catalogue keeps the whole stock.
 func (d *ProductDesk) UpdateStock(id string, stock int) error {
 	d.mu.Lock()
 	if stock > 0 {
@@ -401,28 +438,37 @@ func (d *ProductDesk) UpdateStock(id string, stock int) error {
 	}
 	delete(d.left, id) // the platform's next cart says what is left now
 	d.mu.Unlock()
-	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.UpdateStock(id, stock) })
+	return d.edit(id, func(string) (store.Product, error) { return d.cfg.Store.UpdateStock(id, stock) })
 }
 
 // SetScript changes the product's cue card on the prompt board.
 func (d *ProductDesk) SetScript(id, script string) error {
-	return d.edit(id, func() (store.Product, error) { return d.cfg.Store.SetScript(id, script) })
+	return d.edit(id, func(string) (store.Product, error) { return d.cfg.Store.SetScript(id, script) })
 }
 
-// edit stores a change, then re-renders the card and re-pins when the
-// product is on air.
-func (d *ProductDesk) edit(id string, save func() (store.Product, error)) error {
+// edit stores a change (save gets the loaded show, "" for the catalogue),
+// then re-renders the card and re-pins when the product is on air. In a
+// show the list holds the product as the show sells it.
+func (d *ProductDesk) edit(id string, save func(showID string) (store.Product, error)) error {
 	d.mu.Lock()
 	if d.indexLocked(id) < 0 {
 		d.mu.Unlock()
 		return fmt.Errorf("edit %q: %w", id, ErrProductUnknown)
 	}
+	showID := d.showID
 	d.mu.Unlock()
-	p, err := save()
+	p, err := save(showID)
+	if err == nil && showID != "" {
+		p, err = d.cfg.Store.ShowProduct(showID, id)
+	}
 	if err != nil {
 		return err
 	}
 	d.mu.Lock()
+	if d.showID != showID {
+		d.mu.Unlock()
+		return nil // another show was loaded meanwhile; its list is its own
+	}
 	if i := d.indexLocked(id); i >= 0 {
 		d.products[i] = p
 	}
@@ -430,7 +476,6 @@ func (d *ProductDesk) edit(id string, save func() (store.Product, error)) error 
 	if live {
 		err = errors.Join(d.showCardLocked(p, false), d.prompterLocked())
 	}
-	showID := d.showID
 	d.mu.Unlock()
 	d.cfg.Emit(ProductsChanged{})
 	if live {

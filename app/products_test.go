@@ -167,8 +167,8 @@ func TestExplainNowPutsCardInProgram(t *testing.T) {
 	if p, _ := d.Product(ids["A"]); !p.SoldOut {
 		t.Fatal("desk list not updated")
 	}
-	if p, _ := st.Product(ids["A"]); !p.SoldOut {
-		t.Fatal("store not updated")
+	if p, _ := st.ShowProduct("s1", ids["A"]); !p.SoldOut {
+		t.Fatal("the show's list in the store not updated")
 	}
 
 	// A price change goes on air too.
@@ -526,5 +526,67 @@ func TestSetShowProducts(t *testing.T) {
 	}
 	if err := d.Next(); err != nil || d.OnAir() != ids["D"] {
 		t.Errorf("Next after the change put %q on air (%v), want D", d.OnAir(), err)
+	}
+}
+
+// A price edit and a sold-out flag during a show are that show's: the next
+// show sells at the catalogue's price, unless the host saves the price to
+// the catalogue as well.
+func TestShowEditsLeaveTheCatalogue(t *testing.T) {
+	st, ids := deskStore(t)
+	if err := st.SetShowProducts("s2", []string{ids["A"], ids["B"]}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := NewProductDesk(ProductDeskConfig{Store: st, Renderer: deskRenderer(t), Slide: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Load("s1"); err != nil {
+		t.Fatal(err)
+	}
+	a, b := ids["A"], ids["B"]
+	if err := d.UpdatePrice(a, 690, 1000); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SoldOut(b, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.UpdateCoupon(a, "直播间专享"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.UpdateStock(a, 7); err != nil { // stock is the warehouse's: the catalogue's
+		t.Fatal(err)
+	}
+	if p, _ := d.Product(a); p.PriceCents != 690 || p.Coupon != "直播间专享" || p.Stock != 7 || !p.ShowOwn {
+		t.Errorf("this show sells A as %+v", p)
+	}
+
+	// The next show.
+	if err := d.Load("s2"); err != nil {
+		t.Fatal(err)
+	}
+	pa, _ := d.Product(a)
+	pb, _ := d.Product(b)
+	if pa.PriceCents != 1000 || pa.OriginalPriceCents != 2000 || pa.Coupon != "满99减10" || pb.SoldOut {
+		t.Errorf("the next show sells A at %d (was %d, coupon %q), B sold out %v; want the catalogue's 1000 (2000, 满99减10), on sale",
+			pa.PriceCents, pa.OriginalPriceCents, pa.Coupon, pb.SoldOut)
+	}
+	if pa.Stock != 7 {
+		t.Errorf("the next show has %d of A, want the catalogue's stock 7", pa.Stock)
+	}
+
+	// Back in the first show, the host saves A's price to the catalogue too.
+	if err := d.Load("s1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SaveToCatalogue(a); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := st.Product(a); p.PriceCents != 690 || p.Coupon != "直播间专享" {
+		t.Errorf("the catalogue after saving: %d %q", p.PriceCents, p.Coupon)
+	}
+	if p, _ := st.Product(b); p.SoldOut {
+		t.Error("saving A to the catalogue marked B sold out there")
 	}
 }

@@ -47,7 +47,10 @@ type productWindow struct {
 	original  *widget.Entry
 	coupon    *widget.Entry
 	stock     *widget.Entry
-	save      *widget.Button
+	// toCatalogue asks that the price and coupon saved for the show become
+	// the catalogue's too; off unless ticked for this save.
+	toCatalogue *widget.Check
+	save        *widget.Button
 
 	status  *widget.Label
 	chooser *chooser // the last "Choose products" dialog
@@ -132,12 +135,16 @@ func newProductWindow(a fyne.App, desk *app.ProductDesk) *productWindow {
 	w.price.SetPlaceHolder("99.00")
 	w.original.SetPlaceHolder(lang.L("none"))
 	w.save = widget.NewButtonWithIcon(lang.L("Save and update on air"), theme.DocumentSaveIcon(), w.saveEdits)
+	w.toCatalogue = widget.NewCheck(lang.L("Also save price and coupon to the catalogue"), nil)
+	scope := widget.NewLabel(lang.L("Price, coupon and sold out change for this show only; the next show sells at the catalogue's. Stock is the catalogue's, for every show."))
+	scope.Wrapping = fyne.TextWrapWord
+	scope.Importance = widget.LowImportance
 	editor := container.NewVBox(w.editTitle, widget.NewForm(
 		widget.NewFormItem(lang.L("Price"), w.price),
 		widget.NewFormItem(lang.L("Original price"), w.original),
 		widget.NewFormItem(lang.L("Coupon"), w.coupon),
 		widget.NewFormItem(lang.L("Stock"), w.stock),
-	), w.save)
+	), w.toCatalogue, w.save, scope)
 	w.setEditing("")
 
 	w.status = widget.NewLabel("")
@@ -207,7 +214,11 @@ func (w *productWindow) refresh() {
 			continue
 		}
 		r.title.SetText(fmt.Sprintf(lang.L("Link %d · %s"), p.LinkNo, p.Title))
-		r.price.SetText(productPriceText(p))
+		price := productPriceText(p)
+		if p.ShowOwn {
+			price += "  · " + lang.L("this show's")
+		}
+		r.price.SetText(price)
 		r.stock.SetText(fmt.Sprintf(lang.L("Stock %d"), p.Stock))
 		switch {
 		case p.ID == onAir && p.SoldOut:
@@ -331,6 +342,8 @@ func (w *productWindow) setEditing(id string) {
 			e.Disable()
 		}
 		w.save.Disable()
+		w.toCatalogue.SetChecked(false)
+		w.toCatalogue.Disable()
 		return
 	}
 	w.editTitle.SetText(fmt.Sprintf(lang.L("Link %d · %s"), p.LinkNo, p.Title))
@@ -345,6 +358,14 @@ func (w *productWindow) setEditing(id string) {
 		e.Enable()
 	}
 	w.save.Enable()
+	w.toCatalogue.SetChecked(false)
+	// Without a show the edits are the catalogue's already.
+	if w.desk.ShowID() == "" {
+		w.toCatalogue.Hide()
+	} else {
+		w.toCatalogue.Show()
+		w.toCatalogue.Enable()
+	}
 }
 
 // saveEdits sends only what changed, so a coupon edit does not re-pin a
@@ -386,6 +407,18 @@ func (w *productWindow) saveEdits() {
 		if !w.do(lang.L("Stock"), func() error { return w.desk.UpdateStock(id, stock) }) {
 			return
 		}
+	}
+	if w.toCatalogue.Checked && w.desk.ShowID() != "" {
+		if !w.do(lang.L("Catalogue"), func() error { return w.desk.SaveToCatalogue(id) }) {
+			return
+		}
+		w.toCatalogue.SetChecked(false)
+		w.setStatus(lang.L("Saved for this show and in the catalogue: the next shows sell at this price too."), false)
+		return
+	}
+	if w.desk.ShowID() != "" {
+		w.setStatus(lang.L("Saved for this show; the catalogue keeps its price."), false)
+		return
 	}
 	w.setStatus(lang.L("Saved."), false)
 }

@@ -114,14 +114,17 @@ func TestProductWindowExplainNextSoldOut(t *testing.T) {
 
 	// Sold out on the product on air.
 	tapCheck(w.rows[order[0]].soldOut)
-	if p, _ := st.Product(order[0]); !p.SoldOut {
+	if p, _ := st.ShowProduct("s1", order[0]); !p.SoldOut {
 		t.Fatal("sold out not stored")
+	}
+	if p, _ := st.Product(order[0]); p.SoldOut {
+		t.Fatal("sold out in the show marked the catalogue sold out")
 	}
 	if got := w.rows[order[0]].state.Text; got != "Explaining · sold out" {
 		t.Errorf("sold-out row on air says %q", got)
 	}
 	tapCheck(w.rows[order[0]].soldOut)
-	if p, _ := st.Product(order[0]); p.SoldOut {
+	if p, _ := st.ShowProduct("s1", order[0]); p.SoldOut {
 		t.Fatal("back in stock not stored")
 	}
 
@@ -145,13 +148,33 @@ func TestProductWindowEditsAndBulletin(t *testing.T) {
 	w.price.SetText("¥199.9")
 	w.coupon.SetText("满299减30")
 	w.stock.SetText("12")
-	test.Tap(w.save)
-	p, _ := st.Product(order[0])
-	if p.PriceCents != 19990 || p.Coupon != "满299减30" || p.Stock != 12 {
-		t.Fatalf("stored %+v; status %q", p, w.status.Text)
+	if w.toCatalogue.Checked || w.toCatalogue.Hidden {
+		t.Fatalf("the catalogue check is ticked %v, hidden %v; want offered, off", w.toCatalogue.Checked, w.toCatalogue.Hidden)
 	}
-	if got := w.rows[order[0]].price.Text; !strings.Contains(got, "¥199.90") || !strings.Contains(got, "满299减30") {
+	test.Tap(w.save)
+	p, _ := st.ShowProduct("s1", order[0])
+	if p.PriceCents != 19990 || p.Coupon != "满299减30" || p.Stock != 12 {
+		t.Fatalf("stored for the show %+v; status %q", p, w.status.Text)
+	}
+	// The catalogue keeps its price for the next show; stock is the catalogue's.
+	if c, _ := st.Product(order[0]); c.PriceCents != 29700 || c.Coupon != "" || c.Stock != 12 {
+		t.Fatalf("catalogue after a show edit: %+v", c)
+	}
+	if got := w.rows[order[0]].price.Text; !strings.Contains(got, "¥199.90") || !strings.Contains(got, "满299减30") || !strings.Contains(got, "this show's") {
 		t.Errorf("row shows %q", got)
+	}
+	if !strings.Contains(w.status.Text, "catalogue keeps its price") {
+		t.Errorf("status after saving %q", w.status.Text)
+	}
+	// Ticked, the price goes to the catalogue as well.
+	w.price.SetText("188")
+	w.toCatalogue.SetChecked(true)
+	test.Tap(w.save)
+	if c, _ := st.Product(order[0]); c.PriceCents != 18800 || c.Coupon != "满299减30" {
+		t.Fatalf("catalogue after saving to it: %+v; status %q", c, w.status.Text)
+	}
+	if w.toCatalogue.Checked || strings.Contains(w.rows[order[0]].price.Text, "this show's") {
+		t.Errorf("after saving to the catalogue: check %v, row %q", w.toCatalogue.Checked, w.rows[order[0]].price.Text)
 	}
 	w.price.SetText("abc")
 	test.Tap(w.save)

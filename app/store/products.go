@@ -22,6 +22,9 @@ type Product struct {
 	// Script is the host's cue card for this product on the prompt board.
 	Script    string    `json:"script,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// ShowOwn is set on a show's product whose price, original price, coupon
+	// or sold-out flag the show changed: the catalogue still has its own.
+	ShowOwn bool `json:"show_own,omitempty"`
 }
 
 const productCols = `id, link_no, title, image, price_cents, original_price_cents, currency,
@@ -29,15 +32,16 @@ const productCols = `id, link_no, title, image, price_cents, original_price_cent
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanProduct(r scanner) (Product, error) {
+// scanProduct reads the columns of productCols, then any extra ones.
+func scanProduct(r scanner, extra ...any) (Product, error) {
 	var (
 		p       Product
 		points  string
 		soldOut int
 		updated int64
 	)
-	err := r.Scan(&p.ID, &p.LinkNo, &p.Title, &p.ImageURL, &p.PriceCents, &p.OriginalPriceCents,
-		&p.Currency, &p.Coupon, &p.Stock, &points, &p.Script, &soldOut, &updated)
+	err := r.Scan(append([]any{&p.ID, &p.LinkNo, &p.Title, &p.ImageURL, &p.PriceCents, &p.OriginalPriceCents,
+		&p.Currency, &p.Coupon, &p.Stock, &points, &p.Script, &soldOut, &updated}, extra...)...)
 	if err != nil {
 		return Product{}, err
 	}
@@ -246,6 +250,20 @@ func (s *Store) UpdatePrice(id string, priceCents, originalCents int64) (Product
 		return Product{}, fmt.Errorf("%w: prices cannot be negative; enter them like 99.00", ErrInvalid)
 	}
 	return s.update(id, `price_cents = ?, original_price_cents = ?`, priceCents, originalCents)
+}
+
+// checkPrices refuses a price and original price the buy card cannot show.
+func checkPrices(priceCents, originalCents int64) error {
+	switch {
+	case priceCents < 0 || originalCents < 0:
+		return fmt.Errorf("%w: prices cannot be negative; enter them like 99.00", ErrInvalid)
+	case priceCents > MaxCents || originalCents > MaxCents:
+		return fmt.Errorf("%w: the price is too large (at most %s); check the digits", ErrInvalid, FormatCents(MaxCents))
+	case originalCents > 0 && originalCents < priceCents:
+		return fmt.Errorf("%w: original price %s is below the price %s; leave it empty or raise it", ErrInvalid,
+			FormatCents(originalCents), FormatCents(priceCents))
+	}
+	return nil
 }
 
 // UpdateCoupon sets the coupon text ("" removes it).

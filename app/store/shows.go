@@ -2,9 +2,12 @@ package store
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // SetShowProducts replaces the show's product list with ids, in that order.
@@ -25,7 +28,11 @@ func (s *Store) SetShowProducts(showID string, ids []string) error {
 		return fmt.Errorf("store: set show products: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`DELETE FROM show_products WHERE show_id = ?`, showID); err != nil {
+	// Products that stay keep what this show changed of them (price,
+	// coupon, sold out); only their place moves.
+	keep, _ := json.Marshal(ids)
+	if _, err := tx.Exec(`DELETE FROM show_products WHERE show_id = ? AND product_id NOT IN (SELECT value FROM json_each(?))`,
+		showID, string(keep)); err != nil {
 		return fmt.Errorf("store: set show products: %w", err)
 	}
 	for i, id := range ids {
@@ -36,7 +43,8 @@ func (s *Store) SetShowProducts(showID string, ids []string) error {
 			}
 			return fmt.Errorf("store: set show products: %w", err)
 		}
-		if _, err := tx.Exec(`INSERT INTO show_products (show_id, product_id, position) VALUES (?, ?, ?)`,
+		if _, err := tx.Exec(`INSERT INTO show_products (show_id, product_id, position) VALUES (?, ?, ?)
+			ON CONFLICT (show_id, product_id) DO UPDATE SET position = excluded.position`,
 			showID, id, i); err != nil {
 			return fmt.Errorf("store: set show products: %w", err)
 		}
@@ -47,9 +55,29 @@ func (s *Store) SetShowProducts(showID string, ids []string) error {
 	return nil
 }
 
-// ShowProducts returns the show's products in their running order.
+// showProductCols are productCols for a show: the show's own price,
+// original price, coupon and sold-out flag where it set them, then whether
+// any of them differs from the catalogue.
+const showProductCols = `p.id, p.link_no, p.title, p.image,
+	COALESCE(sp.price_cents, p.price_cents), COALESCE(sp.original_price_cents, p.original_price_cents),
+	p.currency, COALESCE(sp.coupon, p.coupon), p.stock, p.selling_points, p.script,
+	COALESCE(sp.sold_out, p.sold_out), p.updated_at,
+	(COALESCE(sp.price_cents, p.price_cents) <> p.price_cents
+		OR COALESCE(sp.original_price_cents, p.original_price_cents) <> p.original_price_cents
+		OR COALESCE(sp.coupon, p.coupon) <> p.coupon
+		OR COALESCE(sp.sold_out, p.sold_out) <> p.sold_out)`
+
+func scanShowProduct(r scanner) (Product, error) {
+	var own int
+	p, err := scanProduct(r, &own)
+	p.ShowOwn = own != 0
+	return p, err
+}
+
+// ShowProducts returns the show's products in their running order, with
+// what the show changed of them.
 func (s *Store) ShowProducts(showID string) ([]Product, error) {
-	rows, err := s.db.Query(`SELECT `+prefixed("p.")+` FROM show_products sp
+	rows, err := s.db.Query(`SELECT `+showProductCols+` FROM show_products sp
 		JOIN products p ON p.id = sp.product_id
 		WHERE sp.show_id = ? ORDER BY sp.position`, showID)
 	if err != nil {
@@ -58,13 +86,79 @@ func (s *Store) ShowProducts(showID string) ([]Product, error) {
 	defer rows.Close()
 	var out []Product
 	for rows.Next() {
-		p, err := scanProduct(rows)
+		p, err := scanShowProduct(rows)
 		if err != nil {
 			return nil, fmt.Errorf("store: show products: %w", err)
 		}
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// ShowProduct is one product as the show sells it; ErrNotFound when the
+// show does not list it.
+func (s *Store) ShowProduct(showID, productID string) (Product, error) {
+	p, err := scanShowProduct(s.db.QueryRow(`SELECT `+showProductCols+` FROM show_products sp
+		JOIN products p ON p.id = sp.product_id
+		WHERE sp.show_id = ? AND sp.product_id = ?`, showID, productID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Product{}, fmt.Errorf("%w: product %q is not in show %q; add it to the show first", ErrNotFound, productID, showID)
+	}
+	if err != nil {
+		return Product{}, fmt.Errorf("store: show product %q: %w", productID, err)
+	}
+	return p, nil
+}
+
+// updateShow changes one of the show's own columns of a product and returns
+// the product as the show sells it. The catalogue does not change.
+func (s *Store) updateShow(showID, productID, set string, args ...any) (Product, error) {
+	args = append(args, showID, productID)
+	res, err := s.db.Exec(`UPDATE show_products SET `+set+` WHERE show_id = ? AND product_id = ?`, args...)
+	if err != nil {
+		return Product{}, fmt.Errorf("store: update product %q in show %q: %w", productID, showID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Product{}, fmt.Errorf("%w: product %q is not in show %q; add it to the show first", ErrNotFound, productID, showID)
+	}
+	return s.ShowProduct(showID, productID)
+}
+
+// SetShowPrice sets the price and original price (cents; original 0 for
+// none) the show sells the product at.
+func (s *Store) SetShowPrice(showID, productID string, priceCents, originalCents int64) (Product, error) {
+	if err := checkPrices(priceCents, originalCents); err != nil {
+		return Product{}, err
+	}
+	return s.updateShow(showID, productID, `price_cents = ?, original_price_cents = ?`, priceCents, originalCents)
+}
+
+// SetShowCoupon sets the coupon text of the product in the show ("" for none).
+func (s *Store) SetShowCoupon(showID, productID, coupon string) (Product, error) {
+	coupon = strings.TrimSpace(coupon)
+	if !utf8.ValidString(coupon) {
+		return Product{}, fmt.Errorf("%w: the coupon is not valid UTF-8 text; retype it", ErrInvalid)
+	}
+	return s.updateShow(showID, productID, `coupon = ?`, coupon)
+}
+
+// SetShowSoldOut marks the product sold out in the show (or back on sale).
+func (s *Store) SetShowSoldOut(showID, productID string, soldOut bool) (Product, error) {
+	return s.updateShow(showID, productID, `sold_out = ?`, boolInt(soldOut))
+}
+
+// ShowToCatalogue makes the show's price, original price and coupon of the
+// product the catalogue's, for the shows to come. Sold out stays the show's.
+func (s *Store) ShowToCatalogue(showID, productID string) (Product, error) {
+	p, err := s.ShowProduct(showID, productID)
+	if err != nil {
+		return Product{}, err
+	}
+	if _, err := s.update(productID, `price_cents = ?, original_price_cents = ?, coupon = ?`,
+		p.PriceCents, p.OriginalPriceCents, p.Coupon); err != nil {
+		return Product{}, err
+	}
+	return s.ShowProduct(showID, productID)
 }
 
 // ShowProductIDs returns the ids of the show's products in order.

@@ -113,6 +113,12 @@ var migrations = []string{
 		overlays   TEXT NOT NULL DEFAULT '{}',
 		updated_at INTEGER NOT NULL
 	);`,
+	// A show's own price, original price, coupon and sold-out flag, set
+	// during that show; NULL means the catalogue's (shows.go).
+	`ALTER TABLE show_products ADD COLUMN price_cents INTEGER CHECK (price_cents >= 0);
+	ALTER TABLE show_products ADD COLUMN original_price_cents INTEGER CHECK (original_price_cents >= 0);
+	ALTER TABLE show_products ADD COLUMN coupon TEXT;
+	ALTER TABLE show_products ADD COLUMN sold_out INTEGER;`,
 }
 
 // SchemaVersion is the version a fresh database ends at.
