@@ -42,34 +42,45 @@ func (b Beauty) Validate() error {
 // large (an eye, a lip line, hair) the output follows the picture.
 const (
 	beautyScale  = 4 // the reduction on each side
-	beautyRadius = 2 // box radius at the reduced size (8 pixels at full size); boxRows and boxCols unroll its five taps
+	beautyRadius = 2 // box radius at the reduced size (8 pixels at full size)
 	beautyQ      = 14
 )
 
 // BeautyFilter applies Beauty to I420 frames. It keeps scratch buffers and a
 // running estimate of the scene's brightness between frames, so one filter
-// serves one stream of frames; it is not safe for concurrent use.
+// serves one stream of frames; it is not safe for concurrent use. After the
+// first frame of a size it allocates nothing.
 type BeautyFilter struct {
 	cfg Beauty
 
 	w, h, lw, lh int
-	lo, mean, sq []float32 // reduced luma, box means
-	ca, cb       []float32 // guided-filter coefficients (a, b) then their means
-	tmp          []float32
-	qa, qb       []int32  // coefficients in Q14, strength folded in
-	ha, hb       []uint64 // Q8 coefficients halfway between reduced columns
-	ba, bb       []uint64 // one row's blocks, interpolated vertically
-	acc          []uint32
-	acc64        []uint64
-	invW, invH   []float32 // 1 / the window's size at each column and row
+	// lo is the reduced luma: each 4×4 block as the sum of 8 of its pixels
+	// (8 × its mean), so that the box sums below are exact integers.
+	lo         []int32
+	s1, s2     []int32   // row box sums of lo and lo²
+	c1, c2     []int32   // running column sums of s1, s2 (one row)
+	ca, cb     []float32 // guided-filter coefficients (a, b)
+	ra, rb     []float32 // row box sums of a and b
+	cA, cB     []float32 // running column sums of ra, rb (one row)
+	zi         []int32   // a row of zeros
+	zf         []float32 // a row of zeros
+	qa, qb     []int32   // the means of a and b in Q14, strength folded in
+	hc         []uint64  // Q8 coefficients halfway between reduced columns, a | b<<32
+	acc        []uint32
+	acc64      []uint64
+	invW, invH []float32 // 1 / the window's size at each column and row
 
-	lumaLUT    [256]uint8
-	kb, kr     uint64 // chroma kept by whitening (raised in a dim room), of 256
-	cbLUT      [256]uint8
-	crLUT      [256]uint8
-	lutFor     Beauty
-	lutDimness float64
-	lutValid   bool
+	lumaLUT [256]uint8
+	// pairLUT is lumaLUT on two pixels at once (index: first | second<<8),
+	// so the full-size pass looks up half as often.
+	pairLUT      *[1 << 16]uint16
+	lumaIdentity bool   // the tone curve changes nothing
+	kb, kr       uint64 // chroma kept by whitening (raised in a dim room), of 256
+	cbLUT        [256]uint8
+	crLUT        [256]uint8
+	lutFor       Beauty
+	lutDimness   float64
+	lutValid     bool
 	// avgLuma is the scene's mean luma, smoothed over frames so that the
 	// light correction does not pump when someone walks past.
 	avgLuma float64
@@ -86,27 +97,31 @@ func (f *BeautyFilter) Set(b Beauty) { f.cfg = b }
 func (f *BeautyFilter) Settings() Beauty { return f.cfg }
 
 // Apply filters src into dst, which must have src's size (dst may be src).
-// Chroma is copied (and whitened when Brighten is on).
+// Chroma is copied (and whitened when Brighten is on). Stages whose setting
+// is 0 are skipped: without smoothing nothing is reduced or filtered (unless
+// the light correction needs the room's brightness), and a tone curve that
+// changes nothing is not looked up.
 func (f *BeautyFilter) Apply(dst, src *image.YCbCr) {
 	w, h := src.Rect.Dx(), src.Rect.Dy()
 	f.resize(w, h)
-	f.reduce(src)
+	if f.cfg.Smooth > 0 || f.cfg.Light > 0 {
+		f.reduce(src)
+	} else {
+		f.seen = false // measured afresh when the light correction comes on
+	}
 	f.updateLUTs()
 	if f.cfg.Smooth > 0 {
 		f.guided()
 		f.expand(dst, src)
 	} else {
-		for y := 0; y < h; y++ {
-			s := src.Y[y*src.YStride : y*src.YStride+w]
-			d := dst.Y[y*dst.YStride : y*dst.YStride+w]
-			lut := &f.lumaLUT
-			for x, v := range s {
-				d[x] = lut[v]
-			}
-		}
+		f.toneOnly(dst, src)
 	}
 	cw, ch := (w+1)/2, (h+1)/2
 	whiten := f.kb != 256 || f.kr != 256
+	same := len(dst.Cb) > 0 && len(src.Cb) > 0 && &dst.Cb[0] == &src.Cb[0] && dst.CStride == src.CStride
+	if !whiten && same {
+		return
+	}
 	for y := 0; y < ch; y++ {
 		sb, sr := src.Cb[y*src.CStride:y*src.CStride+cw], src.Cr[y*src.CStride:y*src.CStride+cw]
 		db, dr := dst.Cb[y*dst.CStride:y*dst.CStride+cw], dst.Cr[y*dst.CStride:y*dst.CStride+cw]
@@ -127,13 +142,41 @@ func (f *BeautyFilter) Apply(dst, src *image.YCbCr) {
 	}
 }
 
+// toneOnly applies the tone curve alone (no smoothing), eight pixels a step
+// through the pair table; a curve that changes nothing is a copy.
+func (f *BeautyFilter) toneOnly(dst, src *image.YCbCr) {
+	w, h := f.w, f.h
+	same := len(dst.Y) > 0 && len(src.Y) > 0 && &dst.Y[0] == &src.Y[0] && dst.YStride == src.YStride
+	if f.lumaIdentity && same {
+		return
+	}
+	pl, lut := f.pairLUT, &f.lumaLUT
+	for y := 0; y < h; y++ {
+		s := src.Y[y*src.YStride : y*src.YStride+w]
+		d := dst.Y[y*dst.YStride : y*dst.YStride+w]
+		if f.lumaIdentity {
+			copy(d, s)
+			continue
+		}
+		x := 0
+		for ; x+8 <= len(s) && x+8 <= len(d); x += 8 {
+			v := binary.LittleEndian.Uint64(s[x:])
+			o := uint64(pl[uint16(v)]) | uint64(pl[uint16(v>>16)])<<16 | uint64(pl[uint16(v>>32)])<<32 | uint64(pl[uint16(v>>48)])<<48
+			binary.LittleEndian.PutUint64(d[x:], o)
+		}
+		for ; x < len(s); x++ {
+			d[x] = lut[s[x]]
+		}
+	}
+}
+
 // towardGrey writes 128 + (v−128)·k/256 for each byte, eight at a time in
 // the 16-bit lanes of two uint64s (v·k ≤ 255·256 fits a lane).
 func towardGrey(dst, src []byte, k uint64) {
 	const m = 0x00ff00ff00ff00ff
 	off := (128 * (256 - k)) * 0x0001000100010001
 	i := 0
-	for ; i+8 <= len(src); i += 8 {
+	for ; i+8 <= len(src) && i+8 <= len(dst); i += 8 {
 		v := binary.LittleEndian.Uint64(src[i:])
 		lo := ((v&m)*k + off) >> 8 & m
 		hi := (((v>>8)&m)*k + off) & (m << 8)
@@ -150,12 +193,14 @@ func (f *BeautyFilter) resize(w, h int) {
 	}
 	f.w, f.h = w, h
 	f.lw, f.lh = (w+beautyScale-1)/beautyScale, (h+beautyScale-1)/beautyScale
-	n := f.lw * f.lh
-	f.lo, f.mean, f.sq = make([]float32, n), make([]float32, n), make([]float32, n)
-	f.ca, f.cb, f.tmp = make([]float32, n), make([]float32, n), make([]float32, n)
+	n, lw := f.lw*f.lh, f.lw
+	f.lo, f.s1, f.s2 = make([]int32, n), make([]int32, n), make([]int32, n)
+	f.c1, f.c2 = make([]int32, lw), make([]int32, lw)
+	f.ca, f.cb, f.ra, f.rb = make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+	f.cA, f.cB = make([]float32, lw), make([]float32, lw)
+	f.zi, f.zf = make([]int32, lw), make([]float32, lw)
 	f.qa, f.qb = make([]int32, n), make([]int32, n)
-	f.ha, f.hb = make([]uint64, n), make([]uint64, n)
-	f.ba, f.bb = make([]uint64, f.lw), make([]uint64, f.lw)
+	f.hc = make([]uint64, n)
 	f.acc = make([]uint32, w)
 	f.acc64 = make([]uint64, w/8+1)
 	f.invW, f.invH = windowInverse(f.lw), windowInverse(f.lh)
@@ -172,7 +217,7 @@ func windowInverse(n int) []float32 {
 	return inv
 }
 
-// reduce averages each 4×4 block of luma into f.lo and updates the running
+// reduce sums each 4×4 block of luma into f.lo and updates the running
 // brightness.
 func (f *BeautyFilter) reduce(src *image.YCbCr) {
 	if f.w%8 == 0 && f.h%beautyScale == 0 {
@@ -180,11 +225,11 @@ func (f *BeautyFilter) reduce(src *image.YCbCr) {
 	} else {
 		f.reduceAny(src)
 	}
-	var total float64
+	var total int64
 	for _, m := range f.lo {
-		total += float64(m)
+		total += int64(m)
 	}
-	mean := total / float64(len(f.lo))
+	mean := float64(total) / 8 / float64(len(f.lo))
 	if !f.seen {
 		f.avgLuma, f.seen = mean, true
 	} else {
@@ -200,18 +245,21 @@ func (f *BeautyFilter) reduceFast(src *image.YCbCr) {
 	w, lw := f.w, f.lw
 	acc := f.acc64[:w/8]
 	for by := 0; by < f.lh; by++ {
-		clear(acc)
-		for y := by*beautyScale + 1; y < by*beautyScale+3; y++ {
-			row := src.Y[y*src.YStride : y*src.YStride+w]
-			for i := range acc {
-				v := binary.LittleEndian.Uint64(row[8*i:])
-				acc[i] += v&m + (v>>8)&m
-			}
+		y := by*beautyScale + 1
+		r0 := src.Y[y*src.YStride : y*src.YStride+w]
+		r1 := src.Y[(y+1)*src.YStride : (y+1)*src.YStride+w]
+		for i := range acc {
+			v0 := binary.LittleEndian.Uint64(r0[8*i:])
+			v1 := binary.LittleEndian.Uint64(r1[8*i:])
+			acc[i] = v0&m + (v0>>8)&m + v1&m + (v1>>8)&m
 		}
 		out := f.lo[by*lw : (by+1)*lw]
 		for i, v := range acc {
-			out[2*i] = float32(v&0xffff+(v>>16)&0xffff) * (1.0 / 8)
-			out[2*i+1] = float32((v>>32)&0xffff+(v>>48)&0xffff) * (1.0 / 8)
+			if 2*i+1 >= len(out) {
+				break
+			}
+			out[2*i] = int32(v&0xffff + (v>>16)&0xffff)
+			out[2*i+1] = int32((v>>32)&0xffff + (v>>48)&0xffff)
 		}
 	}
 }
@@ -237,101 +285,175 @@ func (f *BeautyFilter) reduceAny(src *image.YCbCr) {
 			for _, v := range acc[x0:x1] {
 				s += v
 			}
-			out[bx] = float32(s) / float32(rows*(x1-x0))
+			n := uint32(rows * (x1 - x0))
+			out[bx] = int32((8*s + n/2) / n)
 		}
 	}
 }
 
-// boxMean2 writes the means over a 5×5 window of two inputs (edges use the
-// part of the window inside the picture). Taps are summed directly rather
-// than as running sums, so the additions do not wait on one another.
-func (f *BeautyFilter) boxMean2(dst1, dst2, src1, src2 []float32) {
-	f.boxRows(f.tmp, src1)
-	f.boxCols(dst1, f.tmp)
-	f.boxRows(f.tmp, src2)
-	f.boxCols(dst2, f.tmp)
-}
-
-func (f *BeautyFilter) boxRows(dst, src []float32) {
-	lw := f.lw
-	invW := f.invW[:lw]
-	for y := 0; y < f.lh; y++ {
-		s := src[y*lw : (y+1)*lw]
-		d := dst[y*lw : (y+1)*lw]
-		for x := range d {
-			if x >= beautyRadius && x+beautyRadius < lw {
-				w := s[x-2 : x+3 : x+3]
-				d[x] = (w[0] + w[1] + w[2] + w[3] + w[4]) * 0.2
-				continue
-			}
-			var sum float32
-			for i := max(0, x-beautyRadius); i <= min(lw-1, x+beautyRadius); i++ {
-				sum += s[i]
-			}
-			d[x] = sum * invW[x]
+// boxRowInt writes the sums of src and of its squares over a window of
+// 2r+1 (the part inside the row at its ends), as running sums.
+func boxRowInt(d1, d2, src []int32) {
+	const r = beautyRadius
+	n := len(src)
+	d1, d2 = d1[:n], d2[:n]
+	var s1, s2 int32
+	for i := 0; i < min(r, n); i++ {
+		s1 += src[i]
+		s2 += src[i] * src[i]
+	}
+	x := 0
+	for ; x < n && x <= r; x++ { // the window grows
+		if x+r < n {
+			v := src[x+r]
+			s1, s2 = s1+v, s2+v*v
 		}
+		d1[x], d2[x] = s1, s2
+	}
+	for ; x+r < n; x++ { // a whole window slides
+		v, o := src[x+r], src[x-r-1]
+		s1, s2 = s1+v-o, s2+v*v-o*o
+		d1[x], d2[x] = s1, s2
+	}
+	for ; x < n; x++ { // the window shrinks
+		o := src[x-r-1]
+		s1, s2 = s1-o, s2-o*o
+		d1[x], d2[x] = s1, s2
 	}
 }
 
-func (f *BeautyFilter) boxCols(dst, src []float32) {
-	lw, lh := f.lw, f.lh
-	for y := 0; y < lh; y++ {
-		d := dst[y*lw : (y+1)*lw]
-		y0, y1 := max(0, y-beautyRadius), min(lh-1, y+beautyRadius)
-		if y1-y0 == 2*beautyRadius {
-			r0, r1, r2 := src[y0*lw:(y0+1)*lw], src[(y0+1)*lw:(y0+2)*lw], src[(y0+2)*lw:(y0+3)*lw]
-			r3, r4 := src[(y0+3)*lw:(y0+4)*lw], src[(y0+4)*lw:(y0+5)*lw]
-			r0, r1, r2, r3, r4 = r0[:len(d)], r1[:len(d)], r2[:len(d)], r3[:len(d)], r4[:len(d)]
-			for x := range d {
-				d[x] = (r0[x] + r1[x] + r2[x] + r3[x] + r4[x]) * 0.2
-			}
-			continue
+// boxRowFloat writes the sums of two rows over a window of 2r+1, as
+// boxRowInt does.
+func boxRowFloat(d1, d2, a, b []float32) {
+	const r = beautyRadius
+	n := len(a)
+	d1, d2, b = d1[:n], d2[:n], b[:n]
+	var s1, s2 float32
+	for i := 0; i < min(r, n); i++ {
+		s1 += a[i]
+		s2 += b[i]
+	}
+	x := 0
+	for ; x < n && x <= r; x++ {
+		if x+r < n {
+			s1, s2 = s1+a[x+r], s2+b[x+r]
 		}
-		k := f.invH[y]
-		clear(d)
-		for yy := y0; yy <= y1; yy++ {
-			for x, v := range src[yy*lw : (yy+1)*lw] {
-				d[x] += v
-			}
-		}
-		for x := range d {
-			d[x] *= k
-		}
+		d1[x], d2[x] = s1, s2
+	}
+	for ; x+r < n; x++ {
+		s1, s2 = s1+a[x+r]-a[x-r-1], s2+b[x+r]-b[x-r-1]
+		d1[x], d2[x] = s1, s2
+	}
+	for ; x < n; x++ {
+		s1, s2 = s1-a[x-r-1], s2-b[x-r-1]
+		d1[x], d2[x] = s1, s2
 	}
 }
 
 // guided computes the filter's coefficients at the reduced size and folds the
-// strength in: out = A·I + B, with A = s·ā + (1−s) and B = s·b̄.
+// strength in: out = A·I + B, with A = s·ā + (1−s) and B = s·b̄. The box
+// means are running sums, rows first, then columns one row at a time, and
+// each row's coefficients are worked out as soon as its column sums are in.
 func (f *BeautyFilter) guided() {
+	const r = beautyRadius
 	s := float32(f.cfg.Smooth) / 100
 	// eps is the variance below which detail counts as skin texture: from
 	// a standard deviation of 6 levels at the lightest setting to 20.
 	k := 6 + 14*s
 	eps := k * k
-	for i, v := range f.lo {
-		f.ca[i] = v * v
-	}
-	f.boxMean2(f.mean, f.sq, f.lo, f.ca)
-	for i, m := range f.mean {
-		v := max(f.sq[i]-m*m, 0)
-		a := v / (v + eps)
-		f.ca[i] = a
-		f.cb[i] = m - a*m
-	}
-	f.boxMean2(f.sq, f.mean, f.ca, f.cb) // the means of a and b
-	const one = 1 << beautyQ
-	for i := range f.qa {
-		f.qa[i] = int32((s*f.sq[i] + (1 - s)) * one)
-		f.qb[i] = int32(s * f.mean[i] * one)
-	}
-	lw := f.lw
-	for y := 0; y < f.lh; y++ {
-		qa, qb := f.qa[y*lw:(y+1)*lw], f.qb[y*lw:(y+1)*lw]
-		ha, hb := f.ha[y*lw:(y+1)*lw-1], f.hb[y*lw:(y+1)*lw-1]
-		for k := range ha {
-			ha[k] = uint64(min((qa[k]+qa[k+1])>>(beautyQ-7), 256))
-			hb[k] = uint64((qb[k] + qb[k+1]) >> (beautyQ - 7))
+	lw, lh := f.lw, f.lh
+	row := func(v []int32, y int) []int32 {
+		if y < 0 || y >= lh {
+			return f.zi // rows outside the picture add nothing
 		}
+		return v[y*lw : (y+1)*lw]
+	}
+	rowF := func(v []float32, y int) []float32 {
+		if y < 0 || y >= lh {
+			return f.zf
+		}
+		return v[y*lw : (y+1)*lw]
+	}
+	for y := 0; y < lh; y++ {
+		boxRowInt(row(f.s1, y), row(f.s2, y), row(f.lo, y))
+	}
+	clear(f.c1)
+	clear(f.c2)
+	for y := 0; y < r; y++ {
+		colCoeffs(nil, nil, f.c1, f.c2, row(f.s1, y), f.zi, row(f.s2, y), f.zi, nil, 0, 0)
+	}
+	for y := 0; y < lh; y++ {
+		colCoeffs(rowF(f.ca, y), rowF(f.cb, y), f.c1, f.c2, row(f.s1, y+r), row(f.s1, y-r-1),
+			row(f.s2, y+r), row(f.s2, y-r-1), f.invW, f.invH[y], eps)
+	}
+	for y := 0; y < lh; y++ {
+		boxRowFloat(rowF(f.ra, y), rowF(f.rb, y), rowF(f.ca, y), rowF(f.cb, y))
+	}
+	clear(f.cA)
+	clear(f.cB)
+	for y := 0; y < r; y++ {
+		colMeans(nil, nil, nil, f.cA, f.cB, rowF(f.ra, y), f.zf, rowF(f.rb, y), f.zf, nil, 0, 0)
+	}
+	for y := 0; y < lh; y++ {
+		colMeans(row(f.qa, y), row(f.qb, y), f.hc[y*lw:(y+1)*lw-1], f.cA, f.cB, rowF(f.ra, y+r), rowF(f.ra, y-r-1),
+			rowF(f.rb, y+r), rowF(f.rb, y-r-1), f.invW, f.invH[y], s)
+	}
+}
+
+// colCoeffs moves the running column sums of lo and lo² down a row (in1,
+// in2 come in, out1, out2 go out) and, with ca non-nil, writes the row's
+// guided-filter coefficients a and b: kh is 1 / the window's height there.
+func colCoeffs(ca, cb []float32, c1, c2, in1, out1, in2, out2 []int32, invW []float32, kh, eps float32) {
+	n := len(c1)
+	c2, in1, out1, in2, out2 = c2[:n], in1[:n], out1[:n], in2[:n], out2[:n]
+	if ca == nil {
+		for x := range c1 {
+			c1[x] += in1[x] - out1[x]
+			c2[x] += in2[x] - out2[x]
+		}
+		return
+	}
+	ca, cb, invW = ca[:n], cb[:n], invW[:n]
+	for x := range c1 {
+		s1 := c1[x] + in1[x] - out1[x]
+		s2 := c2[x] + in2[x] - out2[x]
+		c1[x], c2[x] = s1, s2
+		k := invW[x] * kh // 1 / the window's size
+		m := float32(s1) * k * (1.0 / 8)
+		v := max(float32(s2)*k*(1.0/64)-m*m, 0)
+		a := v / (v + eps)
+		ca[x] = a
+		cb[x] = m - a*m
+	}
+}
+
+// colMeans moves the running column sums of a and b down a row and, with
+// qa non-nil, writes the row's A and B in Q14 (strength s folded in) and
+// their values halfway between columns in Q8, packed a | b<<32, in hc.
+func colMeans(qa, qb []int32, hc []uint64, cA, cB, inA, outA, inB, outB []float32, invW []float32, kh, s float32) {
+	n := len(cA)
+	cB, inA, outA, inB, outB = cB[:n], inA[:n], outA[:n], inB[:n], outB[:n]
+	if qa == nil {
+		for x := range cA {
+			cA[x] += inA[x] - outA[x]
+			cB[x] += inB[x] - outB[x]
+		}
+		return
+	}
+	const one = 1 << beautyQ
+	qa, qb, invW = qa[:n], qb[:n], invW[:n]
+	for x := range cA {
+		sa := cA[x] + inA[x] - outA[x]
+		sb := cB[x] + inB[x] - outB[x]
+		cA[x], cB[x] = sa, sb
+		k := invW[x] * kh
+		qa[x] = int32((s*sa*k + (1 - s)) * one)
+		qb[x] = int32(s * sb * k * one)
+	}
+	hc = hc[:n-1]
+	for x := range hc {
+		a := uint64(min((qa[x]+qa[x+1])>>(beautyQ-7), 256))
+		hc[x] = a | uint64((qb[x]+qb[x+1])>>(beautyQ-7))<<32
 	}
 }
 
@@ -339,11 +461,12 @@ func (f *BeautyFilter) guided() {
 // with the tone curve, one row at a time. Full-size pixels 4k+2 … 4k+5 lie
 // between reduced centres k and k+1; they share the coefficients halfway
 // between (the coefficients vary slowly; the picture's own detail comes from
-// I), which f.ha and f.hb hold in Q8, so that the four are computed at once
-// in the 16-bit lanes of a uint64.
+// I), which f.hc holds in Q8, so that the four are computed at once
+// in the 16-bit lanes of a uint64, and then looked up in the tone curve two
+// at a time.
 func (f *BeautyFilter) expand(dst, src *image.YCbCr) {
 	w, h, lw, lh := f.w, f.h, f.lw, f.lh
-	lut := &f.lumaLUT
+	lut, pl := &f.lumaLUT, f.pairLUT
 	nb := max(0, min(lw-1, (w-2)/4)) // whole blocks in a row
 	for y := 0; y < h; y++ {
 		// The centre of reduced row k lies at full-size row 4k+1.5.
@@ -357,17 +480,6 @@ func (f *BeautyFilter) expand(dst, src *image.YCbCr) {
 			y0, t = lh-1, 0
 		}
 		y1 := min(y0+1, lh-1)
-		ha0, ha1 := f.ha[y0*lw:y0*lw+nb], f.ha[y1*lw:y1*lw+nb]
-		hb0, hb1 := f.hb[y0*lw:y0*lw+nb], f.hb[y1*lw:y1*lw+nb]
-		ba, bb := f.ba[:nb], f.bb[:nb]
-		const lanes = 0x0001000100010001
-		for k := range ba {
-			a := (ha0[k]*(256-t) + ha1[k]*t) >> 8
-			b := (hb0[k]*(256-t) + hb1[k]*t) >> 8
-			ba[k] = a
-			// A lane must not carry into the next: 255·a + b ≤ 255·256.
-			bb[k] = min(b, 255*(256-a)) * lanes
-		}
 		s := src.Y[y*src.YStride : y*src.YStride+w]
 		d := dst.Y[y*dst.YStride : y*dst.YStride+w]
 		// Pixels 0 and 1 lie left of the first centre, and those past the
@@ -379,17 +491,45 @@ func (f *BeautyFilter) expand(dst, src *image.YCbCr) {
 		for x := 2 + 4*nb; x < w; x++ {
 			d[x] = lut[clampQ(f.qa[i1]*int32(s[x])+f.qb[i1])]
 		}
-		const m = 0x00ff00ff00ff00ff
-		sb, db := s[2:2+4*nb], d[2:2+4*nb]
-		for k, a := range ba {
-			v := uint64(binary.LittleEndian.Uint32(sb[4*k:]))
-			v = (v | v<<16) & 0x0000ffff0000ffff
-			v = (v | v<<8) & m
-			q := (v*a + bb[k]) >> 8
-			o := db[4*k : 4*k+4 : 4*k+4]
-			o[0], o[1], o[2], o[3] = lut[uint8(q)], lut[uint8(q>>16)], lut[uint8(q>>32)], lut[uint8(q>>48)]
-		}
+		expandRow(d[2:2+4*nb], s[2:2+4*nb], f.hc[y0*lw:y0*lw+nb], f.hc[y1*lw:y1*lw+nb], t, pl)
 	}
+}
+
+// expandRow applies the coefficients of two reduced rows, t/256 of the way
+// from c0 to c1, to four pixels a block (see expand), two blocks a step.
+// Each coefficient pair is packed as a | b<<32, so one multiply
+// interpolates both.
+func expandRow(d, s []byte, c0, c1 []uint64, t uint64, pl *[1 << 16]uint16) {
+	u := 256 - t
+	c1 = c1[:len(c0)]
+	s, d = s[:4*len(c0)], d[:4*len(c0)]
+	k := 0
+	for ; k+2 <= len(c0); k += 2 {
+		w := binary.LittleEndian.Uint64(s[4*k:])
+		q0 := applyBlock(uint32(w), c0[k]*u+c1[k]*t)
+		q1 := applyBlock(uint32(w>>32), c0[k+1]*u+c1[k+1]*t)
+		binary.LittleEndian.PutUint64(d[4*k:], uint64(pl[uint16(q0)])|uint64(pl[uint16(q0>>32)])<<16|
+			uint64(pl[uint16(q1)])<<32|uint64(pl[uint16(q1>>32)])<<48)
+	}
+	for ; k < len(c0); k++ {
+		q := applyBlock(binary.LittleEndian.Uint32(s[4*k:]), c0[k]*u+c1[k]*t)
+		binary.LittleEndian.PutUint32(d[4*k:], uint32(pl[uint16(q)])|uint32(pl[uint16(q>>32)])<<16)
+	}
+}
+
+// applyBlock computes a·p + b for four pixels p in the 16-bit lanes of a
+// uint64, c being a·256 | b·256<<32, and returns the results as two pairs of
+// bytes: bytes 0–1 and 4–5.
+func applyBlock(p uint32, c uint64) uint64 {
+	const m = 0x00ff00ff00ff00ff
+	a := uint64(uint32(c)) >> 8
+	// A lane must not carry into the next: 255·a + b ≤ 255·256.
+	b := min(c>>40, 255*(256-a)) * 0x0001000100010001
+	v := uint64(p)
+	v = (v | v<<16) & 0x0000ffff0000ffff
+	v = (v | v<<8) & m
+	q := ((v*a + b) >> 8) & m
+	return q | q>>8
 }
 
 // clampQ turns a Q14 result into a LUT index. A·I + B stays within 0..255
@@ -405,6 +545,9 @@ func (f *BeautyFilter) updateLUTs() {
 	// Dimness is 0 for a well-lit picture (mean luma ≥ 100 of 16..235) and 1
 	// for a dark one (≤ 50).
 	dim := math.Min(1, math.Max(0, (100-f.avgLuma)/50))
+	if f.cfg.Light == 0 {
+		dim = 0 // the brightness is not measured then, and not needed
+	}
 	if f.lutValid && f.lutFor == f.cfg && math.Abs(dim-f.lutDimness) < 0.01 {
 		return
 	}
@@ -415,6 +558,7 @@ func (f *BeautyFilter) updateLUTs() {
 	// film curve (black stays black, white stays white); mid-tones a soft
 	// lift for brightening.
 	g := 3 * light
+	f.lumaIdentity = true
 	for i := range 256 {
 		v := (float64(i) - 16) / 219
 		v = math.Min(1, math.Max(0, v))
@@ -428,6 +572,19 @@ func (f *BeautyFilter) updateLUTs() {
 		}
 		if i > 235 && f.lumaLUT[i] < uint8(i) {
 			f.lumaLUT[i] = uint8(i)
+		}
+		if f.lumaLUT[i] != uint8(i) {
+			f.lumaIdentity = false
+		}
+	}
+	if f.pairLUT == nil {
+		f.pairLUT = new([1 << 16]uint16)
+	}
+	for hi := range 256 {
+		base := uint16(f.lumaLUT[hi]) << 8
+		row := f.pairLUT[hi<<8 : hi<<8+256]
+		for lo, v := range f.lumaLUT {
+			row[lo] = base | uint16(v)
 		}
 	}
 	// Whitening takes a fifth of the colour's distance from grey away at full
