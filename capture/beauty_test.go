@@ -265,13 +265,33 @@ func TestBeautySourceRecycles(t *testing.T) {
 	}
 }
 
+// TestBeautyAllocatesNothingPerFrame: after the first frame of a size the
+// filter reuses its buffers, whatever the settings.
+func TestBeautyAllocatesNothingPerFrame(t *testing.T) {
+	src := testFace(320, 180, 0.6)
+	dst := NewI420(320, 180)
+	f := NewBeautyFilter(Beauty{Smooth: 70, Brighten: 50, Light: 50})
+	f.Apply(dst, src)
+	settings := []Beauty{{Smooth: 70, Brighten: 50, Light: 50}, {Brighten: 30}, {Smooth: 20}, {}}
+	i := 0
+	if n := testing.AllocsPerRun(20, func() {
+		f.Set(settings[i%len(settings)])
+		i++
+		f.Apply(dst, src)
+	}); n != 0 {
+		t.Fatalf("%v allocations a frame", n)
+	}
+}
+
 // BenchmarkBeauty720p is the filter on one 1280×720 camera frame with every
 // setting on (go test ./capture -run '^$' -bench Beauty720p -cpu 1).
 func BenchmarkBeauty720p(b *testing.B) {
 	src := testFace(1280, 720, 0.6)
 	dst := NewI420(1280, 720)
 	f := NewBeautyFilter(Beauty{Smooth: 70, Brighten: 50, Light: 50})
+	f.Apply(dst, src) // the first frame of a size allocates the scratch buffers
 	b.SetBytes(int64(len(src.Y)))
+	b.ReportAllocs()
 	cpu0 := cputime.Self()
 	for b.Loop() {
 		f.Apply(dst, src)
