@@ -27,6 +27,9 @@ type Scene struct {
 	readers  []*reader
 	overlays map[string]*overlayState
 	ovSeq    int
+	// hidden are overlay ids the arrangement on air leaves out (a saved
+	// scene that shows no product card, say), whoever sets them meanwhile.
+	hidden   map[string]bool
 	sinks    []*Sink
 	last     *Frame
 	frames   uint64
@@ -252,6 +255,29 @@ func (s *Scene) ShowOverlay(id string, visible bool) error {
 	return nil
 }
 
+// HideOverlays leaves the overlays with these ids out of the picture until
+// the next call, even those set, shown or replaced meanwhile (nil: none).
+func (s *Scene) HideOverlays(ids []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hidden = map[string]bool{}
+	for _, id := range ids {
+		s.hidden[id] = true
+	}
+}
+
+// HiddenOverlays are the ids HideOverlays left out, sorted.
+func (s *Scene) HiddenOverlays() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for id := range s.hidden {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
 // RemoveOverlay takes an overlay off the canvas; removing one that is not
 // there is not an error.
 func (s *Scene) RemoveOverlay(id string) {
@@ -373,7 +399,7 @@ func (s *Scene) render(now time.Time, pts time.Duration) *Frame {
 	draw := s.drawList[:0]
 	ovs := s.ovList[:0]
 	for _, o := range s.overlays {
-		if o.visible {
+		if o.visible && !s.hidden[o.id] {
 			ovs = append(ovs, o)
 		}
 	}

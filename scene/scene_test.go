@@ -3,6 +3,7 @@ package scene
 import (
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"sync"
@@ -236,6 +237,20 @@ func TestOverlayMoveHideRemove(t *testing.T) {
 	s.ShowOverlay("logo", false)
 	if yAt(105, 105) != 16 {
 		t.Error("hidden overlay still drawn")
+	}
+	// A scene that leaves the overlay out keeps it out, even when its owner
+	// sets it again, until the next scene.
+	s.ShowOverlay("logo", true)
+	s.HideOverlays([]string{"logo"})
+	if err := s.SetOverlay(Overlay{ID: "logo", Image: ov, At: image.Pt(100, 100), Visible: true}); err != nil {
+		t.Fatal(err)
+	}
+	if yAt(105, 105) != 16 || fmt.Sprint(s.HiddenOverlays()) != "[logo]" {
+		t.Errorf("an overlay the scene hides is drawn (hidden %v)", s.HiddenOverlays())
+	}
+	s.HideOverlays(nil)
+	if yAt(105, 105) != 235 {
+		t.Error("the overlay did not come back with the next scene")
 	}
 	s.RemoveOverlay("logo")
 	if err := s.MoveOverlay("logo", image.Pt(0, 0)); !errors.Is(err, ErrNoOverlay) {
