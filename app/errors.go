@@ -41,6 +41,10 @@ var (
 	ErrRemoteControl = errors.New("remote control could not start: pick another port in Settings, or close the program using it")
 	// ErrLastScene: the studio keeps at least one scene.
 	ErrLastScene = errors.New("the last scene cannot be deleted: add another scene first")
+	// ErrSceneName: a scene's name is empty or too long.
+	ErrSceneName = errors.New("a scene needs a name of at most 30 characters")
+	// ErrSceneExists: another scene has that name.
+	ErrSceneExists = errors.New("there is already a scene with that name: pick another name")
 )
 
 // Errors of the destinations list.

@@ -82,6 +82,12 @@ func (s *Studio) buildEngine(st Settings) error {
 	eng.Start(ctx)
 	s.refreshDevices()
 	kind, id := s.defaultVideo(st)
+	// The scene on air (the first, at start) may name its own picture.
+	if sc, ok := s.CurrentScene(); ok && sc.Main != "" {
+		if spec, err := ParseSourceSpec(sc.Main); err == nil && (spec.Kind == SourceTest || spec.Kind == SourceImage || s.hasDevice(spec.Kind)) {
+			kind, id = spec.Kind, spec.ID
+		}
+	}
 	if err := s.SetVideoSource(kind, id); err != nil {
 		s.emit(Notice{Err: err})
 		if err := s.SetVideoSource(SourceTest, ""); err != nil {
@@ -128,6 +134,16 @@ func (s *Studio) firstDevice(kind, want string) (Device, bool) {
 		}
 	}
 	return Device{}, false
+}
+
+// hasDevice says whether a camera or a screen of that kind was found.
+func (s *Studio) hasDevice(kind SourceKind) bool {
+	class := capture.ClassCamera
+	if kind == SourceScreen {
+		class = capture.ClassScreen
+	}
+	_, ok := s.firstDevice(class, "")
+	return ok
 }
 
 func (s *Studio) defaultVideo(st Settings) (SourceKind, string) {
@@ -204,6 +220,12 @@ func (s *Studio) Layout() (Layout, SourceKind) {
 }
 
 func (s *Studio) arrange(kind SourceKind, id string, l Layout) error {
+	return s.arrangeFade(kind, id, l, false)
+}
+
+// arrangeFade opens the sources and lays them out; a change of layout, or
+// any scene switch (sceneSwitch), cross-fades.
+func (s *Studio) arrangeFade(kind SourceKind, id string, l Layout, sceneSwitch bool) error {
 	eng := s.currentEngine()
 	if eng == nil {
 		return ErrNotStarted
@@ -242,10 +264,12 @@ func (s *Studio) arrange(kind SourceKind, id string, l Layout) error {
 	// A change of layout is a change of scene: it cross-fades.
 	s.mu.Lock()
 	fade := time.Duration(0)
-	if s.layout != l && s.layout != scene.LayoutUnknown {
+	if (s.layout != l || sceneSwitch) && s.layout != scene.LayoutUnknown {
 		fade = DefaultTransition.Fade
 	}
+	hidden := s.hidden
 	s.mu.Unlock()
+	eng.Scene().HideOverlays(hidden)
 	eng.SetVideoFade(l, main, second, fade)
 	s.mu.Lock()
 	s.mainKind, s.mainID, s.layout = kind, id, l

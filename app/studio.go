@@ -34,6 +34,9 @@ type StudioConfig struct {
 	// RemoteControl serves remote control when Settings turn it on (nil:
 	// never; package remote's ForStudio in the app).
 	RemoteControl RemoteControlFunc
+	// SceneLanguage names a new studio's first scenes: "zh" or "en"
+	// (default Settings.Language, then English).
+	SceneLanguage string
 }
 
 // Studio is the composition root behind the window: it owns the engine, the
@@ -80,6 +83,11 @@ type Studio struct {
 	mainKind SourceKind
 	mainID   string
 	layout   Layout
+	// scenes are the stored scenes in order; sceneID is the one on air;
+	// hidden are the overlays it leaves out (scene.HideOverlays).
+	scenes   []store.Scene
+	sceneID  string
+	hidden   []string
 	micMuted bool
 	comment  bool // a comment is on air
 	devices  []Device
@@ -130,6 +138,10 @@ func NewStudio(cfg StudioConfig) (*Studio, error) {
 		cfg: cfg, clk: cfg.Clock, events: newEventQueue(),
 		store: st, fonts: fonts, renderer: overlay.NewRenderer(fonts),
 		settings: cfg.Settings, layout: LayoutFull, repaired: repaired,
+	}
+	if err := s.seedScenes(); err != nil {
+		st.Close()
+		return nil, err
 	}
 	return s, nil
 }

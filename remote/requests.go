@@ -243,8 +243,19 @@ func (ss *session) toggleRecord(ctx context.Context, _ map[string]any) (map[stri
 
 func (ss *session) getSceneList(context.Context, map[string]any) (map[string]any, error) {
 	names, current := ss.s.cfg.Studio.Scenes()
-	// OBS lists scenes bottom to top: the first scene in its window has
-	// the highest index and comes last.
+	scenes := sceneList(names)
+	return map[string]any{
+		"currentProgramSceneName": current,
+		"currentProgramSceneUuid": nameUUID("scene", current),
+		"currentPreviewSceneName": nil,
+		"currentPreviewSceneUuid": nil,
+		"scenes":                  scenes,
+	}, nil
+}
+
+// sceneList lists scenes as OBS does, bottom to top: the first scene in its
+// window has the highest index and comes last.
+func sceneList(names []string) []any {
 	scenes := make([]any, 0, len(names))
 	for i := len(names) - 1; i >= 0; i-- {
 		scenes = append(scenes, map[string]any{
@@ -253,13 +264,7 @@ func (ss *session) getSceneList(context.Context, map[string]any) (map[string]any
 			"sceneUuid":  nameUUID("scene", names[i]),
 		})
 	}
-	return map[string]any{
-		"currentProgramSceneName": current,
-		"currentProgramSceneUuid": nameUUID("scene", current),
-		"currentPreviewSceneName": nil,
-		"currentPreviewSceneUuid": nil,
-		"scenes":                  scenes,
-	}, nil
+	return scenes
 }
 
 func (ss *session) getCurrentProgramScene(context.Context, map[string]any) (map[string]any, error) {
@@ -431,6 +436,8 @@ func encodeEvent(ev Event) (string, int, map[string]any) {
 		return "RecordStateChanged", subOutputs, d
 	case CurrentProgramSceneChanged:
 		return "CurrentProgramSceneChanged", subScenes, map[string]any{"sceneName": e.Name, "sceneUuid": nameUUID("scene", e.Name)}
+	case SceneListChanged:
+		return "SceneListChanged", subScenes, map[string]any{"scenes": sceneList(e.Names)}
 	case InputMuteStateChanged:
 		return "InputMuteStateChanged", subInputs, map[string]any{"inputName": e.Name, "inputUuid": nameUUID("input", e.Name), "inputMuted": e.Muted}
 	case ExitStarted:

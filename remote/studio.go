@@ -124,6 +124,10 @@ type RecordStateChanged struct {
 // CurrentProgramSceneChanged: another scene is on air.
 type CurrentProgramSceneChanged struct{ Name string }
 
+// SceneListChanged: a scene was added, renamed, moved or deleted; Names are
+// the scenes in the studio's order.
+type SceneListChanged struct{ Names []string }
+
 // InputMuteStateChanged: an input was muted or unmuted.
 type InputMuteStateChanged struct {
 	Name  string
@@ -136,5 +140,6 @@ type ExitStarted struct{}
 func (StreamStateChanged) isEvent()         {}
 func (RecordStateChanged) isEvent()         {}
 func (CurrentProgramSceneChanged) isEvent() {}
+func (SceneListChanged) isEvent()           {}
 func (InputMuteStateChanged) isEvent()      {}
 func (ExitStarted) isEvent()                {}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -13,7 +14,8 @@ import (
 )
 
 // studioApp is the studio window's Studio: the show's broadcast, the
-// recording, the layouts as scenes and the microphone.
+// recording, the studio's scenes (the list the window edits) and the
+// microphone.
 type studioApp struct {
 	s    *app.Studio
 	clk  clock.Clock
@@ -21,9 +23,6 @@ type studioApp struct {
 	stop chan struct{}
 	once sync.Once
 }
-
-// The studio's scenes are its three layouts for now, in this order.
-var studioLayouts = []app.Layout{app.LayoutFull, app.LayoutPiP, app.LayoutSide}
 
 const studioMic = "Microphone"
 
@@ -46,16 +45,15 @@ func ServeStudio(s *app.Studio, addr, password string, allowLAN bool, clk clock.
 
 func (a *studioApp) close() { a.once.Do(func() { close(a.stop) }) }
 
-func sceneName(l app.Layout) string { return l.String() }
-
 type studioState struct {
 	onAir, recording, muted bool
-	layout                  app.Layout
+	scene                   string   // the name of the scene on air
+	scenes                  []string // the scenes' names in order
 }
 
 func (a *studioApp) state() studioState {
-	l, _ := a.s.Layout()
-	return studioState{onAir: a.s.OnAir(), recording: a.s.Recording() != "", muted: a.s.MicMuted(), layout: l}
+	names, cur := a.Scenes()
+	return studioState{onAir: a.s.OnAir(), recording: a.s.Recording() != "", muted: a.s.MicMuted(), scene: cur, scenes: names}
 }
 
 // watch turns changes of the studio's state into events.
@@ -84,8 +82,11 @@ func (a *studioApp) watch() {
 			}
 			a.srv.Emit(RecordStateChanged{Active: now.recording, State: st})
 		}
-		if now.layout != last.layout {
-			a.srv.Emit(CurrentProgramSceneChanged{Name: sceneName(now.layout)})
+		if !slices.Equal(now.scenes, last.scenes) {
+			a.srv.Emit(SceneListChanged{Names: now.scenes})
+		}
+		if now.scene != last.scene {
+			a.srv.Emit(CurrentProgramSceneChanged{Name: now.scene})
 		}
 		if now.muted != last.muted {
 			a.srv.Emit(InputMuteStateChanged{Name: studioMic, Muted: now.muted})
@@ -144,17 +145,17 @@ func (a *studioApp) StopRecord(context.Context) (string, error) {
 
 func (a *studioApp) Scenes() ([]string, string) {
 	var names []string
-	for _, l := range studioLayouts {
-		names = append(names, sceneName(l))
+	for _, sc := range a.s.Scenes() {
+		names = append(names, sc.Name)
 	}
-	cur, _ := a.s.Layout()
-	return names, sceneName(cur)
+	cur, _ := a.s.CurrentScene()
+	return names, cur.Name
 }
 
 func (a *studioApp) SetScene(_ context.Context, name string) error {
-	for _, l := range studioLayouts {
-		if sceneName(l) == name {
-			return a.s.SetLayout(l)
+	for _, sc := range a.s.Scenes() {
+		if sc.Name == name {
+			return a.s.SwitchScene(sc.ID)
 		}
 	}
 	return fmt.Errorf("scene %q: %w", name, ErrNotFound)

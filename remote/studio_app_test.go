@@ -39,17 +39,45 @@ func TestStudioWindowRemoteControl(t *testing.T) {
 	if m := jc.read(); m.Op != opIdentified {
 		t.Fatalf("identify answered %v", m)
 	}
-	if code, sc := jc.call("GetSceneList", nil); code != statusSuccess || sc["currentProgramSceneName"] != "full" {
+	// The scenes are the studio's list, in the window's order: the three
+	// first scenes, and one the host adds.
+	if code, sc := jc.call("GetSceneList", nil); code != statusSuccess || sc["currentProgramSceneName"] != "Full" || len(sc["scenes"].([]any)) != 3 {
 		t.Fatalf("GetSceneList %d %v", code, sc)
 	}
-	if code, _ := jc.call("SetCurrentProgramScene", map[string]any{"sceneName": "pip"}); code != statusSuccess {
+	add := studio.ProgramScene()
+	add.Name, add.Layout = "讲解 Close-up", "pip"
+	if _, err := studio.AddScene(add); err != nil {
+		t.Fatal(err)
+	}
+	if ev := jc.waitEvent("SceneListChanged"); fmt.Sprint(ev["scenes"]) == "" || len(ev["scenes"].([]any)) != 4 {
+		t.Fatalf("scene list event %v", ev)
+	}
+	code, sc := jc.call("GetSceneList", nil)
+	var names []string
+	for _, x := range sc["scenes"].([]any) {
+		names = append(names, x.(map[string]any)["sceneName"].(string))
+	}
+	if code != statusSuccess || strings.Join(names, ",") != "讲解 Close-up,Side by side,Picture in picture,Full" {
+		t.Fatalf("GetSceneList %d %v (OBS lists the last scene first)", code, names)
+	}
+	if code, _ := jc.call("SetCurrentProgramScene", map[string]any{"sceneName": "讲解 Close-up"}); code != statusSuccess {
 		t.Fatalf("SetCurrentProgramScene %d", code)
 	}
-	if ev := jc.waitEvent("CurrentProgramSceneChanged"); ev["sceneName"] != "pip" {
+	if ev := jc.waitEvent("CurrentProgramSceneChanged"); ev["sceneName"] != "讲解 Close-up" {
 		t.Fatalf("scene event %v", ev)
 	}
 	if l, _ := studio.Layout(); l != app.LayoutPiP {
 		t.Fatalf("the studio's layout is %v", l)
+	}
+	// A switch in the window reaches the panel as an event too.
+	if err := studio.SwitchScene(studio.Scenes()[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	if ev := jc.waitEvent("CurrentProgramSceneChanged"); ev["sceneName"] != "Side by side" {
+		t.Fatalf("scene event after a switch in the window %v", ev)
+	}
+	if code, _ := jc.call("SetCurrentProgramScene", map[string]any{"sceneName": "pip"}); code != statusResourceNotFound {
+		t.Fatalf("SetCurrentProgramScene of a scene not in the list answered %d, want 600", code)
 	}
 	if code, _ := jc.call("SetInputMute", map[string]any{"inputName": "Microphone", "inputMuted": true}); code != statusSuccess {
 		t.Fatalf("SetInputMute %d", code)

@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -45,6 +47,9 @@ type fakeStudio struct {
 	started       time.Time
 	source        app.SourceKind
 	layout        app.Layout
+	scenes        []store.Scene
+	sceneID       string
+	sceneSeq      int
 	devices       []app.Device
 	// countdown paces the 3-2-1; tests shorten it.
 	countdown time.Duration
@@ -422,3 +427,121 @@ func (f *fakeStudio) Guests() []app.GuestState                         { return 
 func (f *fakeStudio) MuteGuest(id string, muted bool) error            { return nil }
 func (f *fakeStudio) HideGuest(id string, hidden bool) error           { return nil }
 func (f *fakeStudio) RemoveGuest(ctx context.Context, id string) error { return nil }
+
+// The fake's scenes: the three first scenes in memory, edited with the
+// studio's own rules (app.CheckSceneName, app.SceneAfterDelete).
+func (f *fakeStudio) scenesLocked() []store.Scene {
+	if f.scenes == nil {
+		for i, sc := range app.DefaultScenes("en") {
+			sc.ID = fmt.Sprintf("sc%d", i+1)
+			f.scenes = append(f.scenes, sc)
+		}
+		f.sceneID = f.scenes[0].ID
+		f.sceneSeq = len(f.scenes)
+	}
+	return f.scenes
+}
+
+func (f *fakeStudio) Scenes() []store.Scene {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]store.Scene(nil), f.scenesLocked()...)
+}
+
+func (f *fakeStudio) CurrentScene() (store.Scene, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, sc := range f.scenesLocked() {
+		if sc.ID == f.sceneID {
+			return sc, true
+		}
+	}
+	return store.Scene{}, false
+}
+
+func (f *fakeStudio) scenesChanged() {
+	f.events <- app.ScenesChanged{Scenes: append([]store.Scene(nil), f.scenes...), Current: f.sceneID}
+}
+
+func (f *fakeStudio) SwitchScene(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, sc := range f.scenesLocked() {
+		if sc.ID == id {
+			f.sceneID = id
+			f.layout, _ = app.ParseLayout(sc.Layout)
+			f.scenesChanged()
+			return nil
+		}
+	}
+	return app.ErrNoScene
+}
+
+func (f *fakeStudio) ProgramScene() store.Scene {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	sc := store.Scene{Layout: f.layout.String(), Main: f.source.String(), Overlays: map[string]bool{}}
+	for _, id := range app.SceneOverlays {
+		sc.Overlays[id] = true
+	}
+	return sc
+}
+
+func (f *fakeStudio) AddScene(sc store.Scene) (store.Scene, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := app.CheckSceneName(f.scenesLocked(), sc.Name, ""); err != nil {
+		return store.Scene{}, err
+	}
+	f.sceneSeq++
+	sc.ID, sc.Name = fmt.Sprintf("sc%d", f.sceneSeq), strings.TrimSpace(sc.Name)
+	f.scenes = append(f.scenes, sc)
+	f.scenesChanged()
+	return sc, nil
+}
+
+func (f *fakeStudio) RenameScene(id, name string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := app.CheckSceneName(f.scenesLocked(), name, id); err != nil {
+		return err
+	}
+	for i := range f.scenes {
+		if f.scenes[i].ID == id {
+			f.scenes[i].Name = strings.TrimSpace(name)
+		}
+	}
+	f.scenesChanged()
+	return nil
+}
+
+func (f *fakeStudio) MoveScene(id string, to int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	list := f.scenesLocked()
+	i := slices.IndexFunc(list, func(sc store.Scene) bool { return sc.ID == id })
+	if i < 0 {
+		return app.ErrNoScene
+	}
+	sc := list[i]
+	list = slices.Delete(list, i, i+1)
+	f.scenes = slices.Insert(list, max(0, min(to, len(list))), sc)
+	f.scenesChanged()
+	return nil
+}
+
+func (f *fakeStudio) DeleteScene(id string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	list := f.scenesLocked()
+	if err := app.CanDeleteScene(list); err != nil {
+		return err
+	}
+	if next, ok := app.SceneAfterDelete(list, id); ok && id == f.sceneID {
+		f.sceneID = next.ID
+		f.layout, _ = app.ParseLayout(next.Layout)
+	}
+	f.scenes = slices.DeleteFunc(list, func(sc store.Scene) bool { return sc.ID == id })
+	f.scenesChanged()
+	return nil
+}

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
 
 	"showcaster/app"
 	"showcaster/assets"
@@ -50,7 +51,12 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf, RemoteControl: remoteControl})
+	// A new studio's first scenes are named in the window's language.
+	sceneLang := st.Language
+	if sceneLang == "" {
+		sceneLang = lang.SystemLocale().String()
+	}
+	studio, err := app.OpenStudio(ctx, app.StudioConfig{Settings: st, DataDir: *dataDir, Logf: logf, RemoteControl: remoteControl, SceneLanguage: sceneLang})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "showcaster: %v\n", err)
 		return 1

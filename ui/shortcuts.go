@@ -16,11 +16,17 @@ var (
 	keyNewShow = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	keySetting = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
 	keyQuit    = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
-	// Ctrl+1…3 switch to the first scenes: the three layouts.
+	// Ctrl+1…9 put the first nine scenes on air, in the list's order.
 	keyScenes = []*desktop.CustomShortcut{
 		{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault},
 		{KeyName: fyne.Key2, Modifier: fyne.KeyModifierShortcutDefault},
 		{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key5, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key6, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key7, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key8, Modifier: fyne.KeyModifierShortcutDefault},
+		{KeyName: fyne.Key9, Modifier: fyne.KeyModifierShortcutDefault},
 	}
 )
 
@@ -69,25 +75,34 @@ func (w *studioWindow) mainMenu() *fyne.MainMenu {
 	for _, a := range w.sceneActions() {
 		scenes = append(scenes, item(a))
 	}
+	scenes = append(scenes, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(lang.L("Edit scenes…"), w.scenes.openEditor))
 	return fyne.NewMainMenu(show, studio, fyne.NewMenu(lang.L("Scenes"), scenes...))
 }
 
 // addShortcuts registers the same keys on the canvas: a window without a
 // visible menu bar (and the test driver) still answers them.
 func (w *studioWindow) addShortcuts() {
-	for _, a := range append(w.actions(), w.sceneActions()...) {
+	for _, a := range w.actions() {
 		run := a.run
 		w.win.Canvas().AddShortcut(a.key, func(fyne.Shortcut) { run() })
 	}
+	// Every digit is registered once; each looks up its scene when pressed,
+	// so the keys follow the list as it is edited.
+	for i, k := range keyScenes {
+		w.win.Canvas().AddShortcut(k, func(fyne.Shortcut) { w.scenes.switchToNumber(i + 1) })
+	}
 }
 
-// sceneActions switch to the first scenes, the three layouts, with a short
-// cross-fade (as a click on the layout does).
+// sceneActions put the first nine scenes on air with a short cross-fade
+// (as a click on a scene's button does); the menu lists them.
 func (w *studioWindow) sceneActions() []action {
-	names := []string{lang.L("Full"), lang.L("Picture-in-picture"), lang.L("Side by side")}
 	var acts []action
-	for i, n := range names {
-		acts = append(acts, action{n, keyScenes[i], func() { w.sources.layout.SetSelected(n) }})
+	for i, sc := range w.scenes.list {
+		if i >= len(keyScenes) {
+			break
+		}
+		digit := i + 1
+		acts = append(acts, action{sc.Name, keyScenes[i], func() { w.scenes.switchToNumber(digit) }})
 	}
 	return acts
 }

@@ -15,12 +15,11 @@ import (
 )
 
 // sourcesPanel picks what is on the picture (test pattern, camera, screen),
-// the layout, and the microphone, with its level meter and mute.
+// the scene (scenes.go), and the microphone, with its level meter and mute.
 type sourcesPanel struct {
 	w *studioWindow
 
 	source  *widget.RadioGroup
-	layout  *widget.RadioGroup
 	camera  *deviceSelect
 	screen  *deviceSelect
 	mic     *deviceSelect
@@ -46,20 +45,6 @@ func newSourcesPanel(w *studioWindow) *sourcesPanel {
 	p.source.Horizontal = true
 	p.source.Required = true
 
-	layouts := []string{lang.L("Full"), lang.L("Picture-in-picture"), lang.L("Side by side")}
-	lkinds := []app.Layout{app.LayoutFull, app.LayoutPiP, app.LayoutSide}
-	p.layout = widget.NewRadioGroup(layouts, func(s string) {
-		for i, l := range layouts {
-			if l == s && !p.applyingQ {
-				if err := w.studio.SetLayout(lkinds[i]); err != nil {
-					w.fail(lang.L("The layout could not change"), err)
-				}
-			}
-		}
-	})
-	p.layout.Horizontal = true
-	p.layout.Required = true
-
 	p.camera = newDeviceSelect(lang.L("No camera found"), func(id string) {
 		p.saveDevice(func(st *app.Settings) { st.CameraID = id })
 		if p.kind == app.SourceCamera {
@@ -82,7 +67,6 @@ func newSourcesPanel(w *studioWindow) *sourcesPanel {
 
 	p.applyingQ = true
 	p.source.SetSelected(labels[0])
-	p.layout.SetSelected(layouts[0])
 	p.applyingQ = false
 	return p
 }
@@ -90,7 +74,7 @@ func newSourcesPanel(w *studioWindow) *sourcesPanel {
 func (p *sourcesPanel) content() fyne.CanvasObject {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Picture"), container.NewBorder(nil, nil, nil, p.refresh, p.source)),
-		widget.NewFormItem(lang.L("Layout"), p.layout),
+		widget.NewFormItem(lang.L("Scene"), p.w.scenes.content()),
 		widget.NewFormItem(lang.L("Camera"), p.camera.sel),
 		widget.NewFormItem(lang.L("Screen"), p.screen.sel),
 		widget.NewFormItem(lang.L("Microphone"), container.NewBorder(nil, nil, nil,

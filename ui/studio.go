@@ -20,7 +20,16 @@ type Studio interface {
 	PreviewBeauty(b app.Beauty)
 	Devices() ([]app.Device, error)
 	SetVideoSource(kind app.SourceKind, id string) error
-	SetLayout(l app.Layout) error
+	// Scenes: the saved arrangements in the host's order, the one on air,
+	// and their editing (app/studio_scenes.go).
+	Scenes() []store.Scene
+	CurrentScene() (store.Scene, bool)
+	SwitchScene(id string) error
+	ProgramScene() store.Scene
+	AddScene(sc store.Scene) (store.Scene, error)
+	RenameScene(id, name string) error
+	MoveScene(id string, to int) error
+	DeleteScene(id string) error
 	SetMicMuted(muted bool)
 	MicMuted() bool
 	Preview(maxW, maxH int) *image.RGBA

@@ -45,6 +45,7 @@ type studioWindow struct {
 
 	preview  *previewPanel
 	sources  *sourcesPanel
+	scenes   *scenesRow
 	show     *showPanel
 	health   *healthBar
 	share    *sharePanel
@@ -95,6 +96,7 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	w.held.Truncation = fyne.TextTruncateEllipsis
 	w.held.Hide()
 	w.preview = newPreviewPanel(w)
+	w.scenes = newScenesRow(w)
 	w.sources = newSourcesPanel(w)
 	w.show = newShowPanel(w)
 	w.health = newHealthBar()
@@ -264,6 +266,9 @@ func (w *studioWindow) apply(b *batch) {
 			w.applySide(e)
 		case app.ProductOnAir, app.ProductsChanged, app.BulletinChanged, app.ToolkitChanged:
 			w.applySide(e)
+		case app.ScenesChanged:
+			w.scenes.set(e.Scenes, e.Current)
+			w.win.SetMainMenu(w.mainMenu()) // the Scenes menu lists them
 		case app.SocialReceived:
 			w.comments.social.add(e.Line)
 		case app.SessionNote:
