@@ -35,6 +35,9 @@ const (
 	ActionStartTrial = platform.ActionStartTrial
 	ActionGoLive     = platform.ActionGoLive
 	ActionEnd        = platform.ActionEnd
+
+	// RejectBannedWord: the audit found a banned word in the title (Show.RejectWord).
+	RejectBannedWord = platform.RejectBannedWord
 )
 
 // Event is what the engine tells the UI. Values only; the UI applies them
@@ -203,9 +206,11 @@ type ProductsChanged struct{}
 // BulletinChanged: the on-air bulletin line ("" when taken down).
 type BulletinChanged struct{ Text string }
 
-// Notice is a message for the user: an error with what to do, or information.
+// Notice is a message for the user: an error with what to do, or information
+// (Msg, a sentence the window translates; Text, one it shows as it is).
 type Notice struct {
 	Err  error
+	Msg  *Message
 	Text string
 }
 

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -110,9 +109,9 @@ func (s *Studio) platformEvent(showID string, ev platform.Event) {
 			return
 		}
 		if ev.Type == platform.EventGuestJoined {
-			s.emit(Notice{Text: fmt.Sprintf("%s 已连麦 · %s joined the program", ev.Guest.Name, ev.Guest.Name)})
+			s.emit(Notice{Msg: Say(nil, "%s joined the program.", ev.Guest.Name)})
 		} else {
-			s.emit(Notice{Text: fmt.Sprintf("%s 已离开连麦,画面上显示名字卡片 · %s left; their name card holds the place", ev.Guest.Name, ev.Guest.Name)})
+			s.emit(Notice{Msg: Say(nil, "%s left the co-hosting; their name card holds their place on the program.", ev.Guest.Name)})
 		}
 	case platform.EventLike:
 		s.setCounters(func(c *Counters) { c.Likes = ev.Count })

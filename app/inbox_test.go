@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
+
+	"showcaster/platform"
 )
 
 // A studio opened again on a show reads its comments, replies and moderation
@@ -92,5 +95,43 @@ func TestRepliesReadAgainAfterARestartKeepTheirTime(t *testing.T) {
 	})
 	if fmt.Sprint(standings) != "[muted free blocked]" {
 		t.Errorf("the history says %v, want [muted free blocked]", standings)
+	}
+}
+
+// Co-hosting notices and the audit's rejection reach the window as
+// sentences it translates, never as English or two languages glued together.
+func TestGuestNoticesAndRejectionAreTranslatable(t *testing.T) {
+	srv, _ := localPlatform(t)
+	s, err := NewStudio(StudioConfig{DataDir: t.TempDir(), NoDevices: true, Settings: Settings{Width: 320, Height: 180, FPS: 30,
+		MaxKbps: 500, PlatformURL: srv.URL(), PlatformToken: srv.StudioToken()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.platformEvent("s1", platform.Event{Type: platform.EventGuestJoined, Guest: &platform.Guest{ID: "g1", Name: "小王"}})
+	s.platformEvent("s1", platform.Event{Type: platform.EventGuestLeft, Guest: &platform.Guest{ID: "g1", Name: "小王"}})
+	for _, key := range []string{"%s joined the program.", "%s left the co-hosting; their name card holds their place on the program."} {
+		n := waitEvent(t, s, "the notice "+key, func(e Notice) bool { return e.Msg != nil || e.Text != "" })
+		if n.Msg == nil || n.Msg.Key != key || len(n.Msg.Args) != 1 || n.Msg.Args[0] != "小王" || n.Text != "" {
+			t.Errorf("the co-hosting notice is %+v (text %q); want the sentence %q with the guest's name", n.Msg, n.Text, key)
+		}
+	}
+
+	rejected := Show{ID: "s1", State: StateRejected, RejectCode: platform.RejectBannedWord, RejectWord: "最便宜",
+		RejectReason: `title contains the banned word "最便宜"`}
+	if m := RejectReason(rejected); m == nil || !strings.Contains(m.Key, "banned word") || m.Args[0] != "最便宜" {
+		t.Errorf("the reason to show: %+v; want a sentence naming 最便宜", m)
+	}
+	var m *Message
+	if err := whyNot(rejected, ActionStartTrial, false); !errors.As(err, &m) || !errors.Is(err, ErrRejected) || m.Args[0] != "最便宜" {
+		t.Errorf("starting a rejected show: %v; want a translatable ErrRejected naming the word", err)
+	}
+	// A code this studio does not know: the platform's own sentence.
+	other := Show{ID: "s2", State: StateRejected, RejectCode: "cover_blurry", RejectReason: "the cover is blurry"}
+	if RejectReason(other) != nil {
+		t.Error("an unknown code was translated")
+	}
+	if err := whyNot(other, ActionStartTrial, false); !errors.Is(err, ErrRejected) || !strings.Contains(err.Error(), "the cover is blurry") {
+		t.Errorf("starting a show rejected for an unknown reason: %v", err)
 	}
 }

@@ -155,7 +155,7 @@ func (s *Studio) goOnAir(formal bool) error {
 		return err
 	}
 	if formal && mainKind == SourceImage {
-		s.emit(Notice{Text: "The main picture is a still image. Platforms end formal shows that play a recording instead of a live host: switch to the camera."})
+		s.emit(Notice{Msg: Say(nil, "The main picture is a still image. Platforms end formal shows that play a recording instead of a live host: switch to the camera.")})
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	s.mu.Lock()
@@ -271,6 +271,16 @@ func (s *Studio) Can(a Action) bool {
 	return has && !busy && whyNot(sh, a, s.onAir()) == nil
 }
 
+// RejectReason is why the platform rejected the show, short, for the state
+// line: a sentence the window translates when the platform gave a code the
+// studio knows, else nil (the window shows the platform's RejectReason).
+func RejectReason(sh Show) *Message {
+	if sh.State == StateRejected && sh.RejectCode == platform.RejectBannedWord {
+		return Say(ErrRejected, "the title contains the banned word “%s”", sh.RejectWord)
+	}
+	return nil
+}
+
 // whyNot is the one home of the start and end rules: nil when a show in
 // its state takes the action, else the reason in the user's words.
 func whyNot(sh Show, a Action, pictureOut bool) error {
@@ -281,6 +291,9 @@ func whyNot(sh Show, a Action, pictureOut bool) error {
 	case StatePendingAudit:
 		return ErrPendingAudit
 	case StateRejected:
+		if sh.RejectCode == platform.RejectBannedWord {
+			return Say(ErrRejected, "The platform rejected the show: its title contains the banned word “%s”. Change the title and create the show again.", sh.RejectWord)
+		}
 		return fmt.Errorf("%w: %s", ErrRejected, sh.RejectReason)
 	case StateEnded:
 		return ErrShowEnded

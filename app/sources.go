@@ -21,7 +21,7 @@ func (s *Studio) applyMonitor() {
 		return
 	}
 	if s.Settings().MonitorMic {
-		s.emit(Notice{Text: "There is no sound output, so the microphone cannot be monitored: plug in headphones and restart the studio."})
+		s.emit(Notice{Msg: Say(nil, "There is no sound output, so the microphone cannot be monitored: plug in headphones and restart the studio.")})
 	}
 	eng.SetAudioTap(nil)
 	s.chimer.StopMonitor()

@@ -34,7 +34,12 @@ type Show struct {
 	ProductIDs   []string  `json:"product_ids"`
 	State        ShowState `json:"state"`
 	RejectReason string    `json:"reject_reason,omitempty"`
-	ViewerURL    string    `json:"viewer_url,omitempty"`
+	// RejectCode says why in a word a studio can translate (RejectBannedWord);
+	// RejectWord is the banned word that failed the title. A code the studio
+	// does not know leaves it RejectReason, the platform's own sentence.
+	RejectCode string `json:"reject_code,omitempty"`
+	RejectWord string `json:"reject_word,omitempty"`
+	ViewerURL  string `json:"viewer_url,omitempty"`
 	// TrialURL is the trial link (with its key), shown to the studio once a
 	// trial has been started.
 	TrialURL  string    `json:"trial_url,omitempty"`
@@ -44,6 +49,9 @@ type Show struct {
 	// Bookings counts the viewers who booked the show from its preview page.
 	Bookings int64 `json:"bookings"`
 }
+
+// RejectBannedWord is the audit's code for a title holding a banned word.
+const RejectBannedWord = "banned_word"
 
 // NewShow is the body of POST /api/shows.
 type NewShow struct {

@@ -269,15 +269,15 @@ func (p *showPanel) setCurrent(s app.Show) {
 		}
 	}
 	text := stateName(s.State)
-	if s.State == app.StateRejected && s.RejectReason != "" {
-		text += ": " + s.RejectReason
+	if why := rejectReason(s); why != "" {
+		text += ": " + why
 	}
 	_, cut := shortTitle(s.Title)
 	if cut {
 		text = s.Title + " · " + text
 	}
 	p.state.SetText(text)
-	if cut || s.RejectReason != "" && s.State == app.StateRejected {
+	if cut || rejectReason(s) != "" {
 		p.details.Show()
 	} else {
 		p.details.Hide()
@@ -336,6 +336,18 @@ func (p *showPanel) setElapsed(d time.Duration) {
 	if p.elapsed.Text != txt {
 		p.elapsed.SetText(txt)
 	}
+}
+
+// rejectReason is why the platform rejected the show, in the user's
+// language when the platform said it with a code the studio knows.
+func rejectReason(s app.Show) string {
+	if s.State != app.StateRejected {
+		return ""
+	}
+	if m := app.RejectReason(s); m != nil {
+		return errText(m)
+	}
+	return s.RejectReason
 }
 
 // explainNotReady tells why a start is not possible now, in the user's words.

@@ -254,9 +254,12 @@ func (w *studioWindow) apply(b *batch) {
 		case app.DestinationsUpdate:
 			w.health.destinations(e)
 		case app.Notice:
-			if e.Err != nil {
+			switch {
+			case e.Err != nil:
 				w.fail(lang.L("Notice"), e.Err)
-			} else {
+			case e.Msg != nil:
+				w.notify(errText(e.Msg))
+			default:
 				w.notify(e.Text)
 			}
 			w.applySide(e)

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"database/sql"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +76,9 @@ func TestAuditRejectsBannedWord(t *testing.T) {
 	if s.State != platform.StateRejected || !strings.Contains(s.RejectReason, "最便宜") {
 		t.Fatalf("want rejected naming 最便宜: %+v", s)
 	}
+	if s.RejectCode != platform.RejectBannedWord || s.RejectWord != "最便宜" {
+		t.Fatalf("the rejection carries code %q and word %q; want %q and 最便宜 for the studio to translate", s.RejectCode, s.RejectWord, platform.RejectBannedWord)
+	}
 	if _, err := p.studio.StartTrial(ctx(t), s.ID); !errors.Is(err, platform.ErrWrongState) || !strings.Contains(err.Error(), "最便宜") {
 		t.Fatalf("trial of a rejected show: %v", err)
 	}
@@ -117,4 +122,33 @@ func TestAuditSurvivesRestart(t *testing.T) {
 	q := startPlatform(t, p.dir, p.clk)
 	q.clk.Advance(3 * time.Second)
 	q.waitState(s.ID, platform.StateApproved)
+}
+
+// The rejection's code and word are stored: they are there after a restart,
+// and a database from before they existed gains them from its sentence.
+func TestRejectCodeSurvivesRestartAndUpgrade(t *testing.T) {
+	p := newPlatform(t)
+	s := p.approvedShow("全网最便宜的羽绒服")
+	p.srv.Close()
+	q := startPlatform(t, p.dir, p.clk)
+	if got, err := q.studio.Show(ctx(t), s.ID); err != nil || got.RejectCode != platform.RejectBannedWord || got.RejectWord != "最便宜" {
+		t.Fatalf("after a restart: %+v %v", got, err)
+	}
+	q.srv.Close()
+
+	// The database as an older platform left it: no code, no word.
+	db, err := sql.Open("sqlite", filepath.Join(p.dir, "platform.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range []string{"reject_code", "reject_word"} {
+		if _, err := db.Exec(`ALTER TABLE shows DROP COLUMN ` + col); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	r := startPlatform(t, p.dir, p.clk)
+	if got, err := r.studio.Show(ctx(t), s.ID); err != nil || got.RejectCode != platform.RejectBannedWord || got.RejectWord != "最便宜" {
+		t.Fatalf("after the upgrade: %+v %v", got, err)
+	}
 }

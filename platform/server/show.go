@@ -204,6 +204,7 @@ func (s *Server) audit(sh *show) {
 	if word := s.bannedIn(sh.row.Title); word != "" {
 		sh.row.State = platform.StateRejected
 		sh.row.RejectReason = fmt.Sprintf("title contains the banned word %q", word)
+		sh.row.RejectCode, sh.row.RejectWord = platform.RejectBannedWord, word
 	} else {
 		sh.row.State = platform.StateApproved
 	}

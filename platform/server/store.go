@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS shows (
 	product_ids TEXT NOT NULL DEFAULT '[]',
 	state TEXT NOT NULL,
 	reject_reason TEXT NOT NULL DEFAULT '',
+	reject_code TEXT NOT NULL DEFAULT '',
+	reject_word TEXT NOT NULL DEFAULT '',
 	ingest_token TEXT NOT NULL,
 	trial_key TEXT NOT NULL,
 	trial_used INTEGER NOT NULL DEFAULT 0,
@@ -122,8 +124,12 @@ func openDB(dir string, walLimit int64) (*sql.DB, error) {
 
 // migrate brings a database made by an older platform up to the schema:
 // events gain their type (filled from the stored bodies) so a viewer's start
-// can find the latest state events without reading the whole history.
+// can find the latest state events without reading the whole history;
+// rejected shows gain the code and the word of their reason.
 func migrate(db *sql.DB) error {
+	if err := migrateRejectCode(db); err != nil {
+		return err
+	}
 	var has int
 	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('events') WHERE name = 'type'`).Scan(&has); err != nil {
 		return err
@@ -138,6 +144,26 @@ func migrate(db *sql.DB) error {
 	}
 	_, err := db.Exec(`CREATE INDEX IF NOT EXISTS events_type ON events (show_id, type, seq);
 CREATE INDEX IF NOT EXISTS events_viewer ON events (show_id, viewer_id, seq);`)
+	return err
+}
+
+// migrateRejectCode adds reject_code and reject_word, filled from the
+// sentence older platforms stored (title contains the banned word "…").
+func migrateRejectCode(db *sql.DB) error {
+	var has int
+	if err := db.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('shows') WHERE name = 'reject_code'`).Scan(&has); err != nil || has > 0 {
+		return err
+	}
+	const prefix = `title contains the banned word "`
+	for _, col := range []string{"reject_code", "reject_word"} {
+		if _, err := db.Exec(`ALTER TABLE shows ADD COLUMN ` + col + ` TEXT NOT NULL DEFAULT ''`); err != nil {
+			return err
+		}
+	}
+	n := len([]rune(prefix))
+	_, err := db.Exec(`UPDATE shows SET reject_code = ?, reject_word = substr(reject_reason, ?, length(reject_reason) - ?)
+		WHERE state = 'rejected' AND reject_reason LIKE ? AND reject_reason LIKE '%"'`,
+		platform.RejectBannedWord, n+1, n+1, prefix+"%")
 	return err
 }
 
@@ -167,7 +193,7 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n)
 }
 
-const showCols = `id, title, cover_url, starts_at, duration_min, product_ids, state, reject_reason,
+const showCols = `id, title, cover_url, starts_at, duration_min, product_ids, state, reject_reason, reject_code, reject_word,
 	ingest_token, trial_key, trial_used, created_at, audit_at, started_at, ended_at, pinned, bulletin, likes`
 
 func scanShow(sc interface{ Scan(...any) error }) (*showRow, error) {
@@ -175,7 +201,7 @@ func scanShow(sc interface{ Scan(...any) error }) (*showRow, error) {
 	var startsAt, productIDs, state string
 	var trialUsed int
 	var created, audit, started, ended int64
-	err := sc.Scan(&r.ID, &r.Title, &r.CoverURL, &startsAt, &r.DurationMin, &productIDs, &state, &r.RejectReason,
+	err := sc.Scan(&r.ID, &r.Title, &r.CoverURL, &startsAt, &r.DurationMin, &productIDs, &state, &r.RejectReason, &r.RejectCode, &r.RejectWord,
 		&r.IngestToken, &r.TrialKey, &trialUsed, &created, &audit, &started, &ended, &r.Pinned, &r.Bulletin, &r.Likes)
 	if err != nil {
 		return nil, err
@@ -229,9 +255,9 @@ func (s *Server) insertShow(ctx context.Context, r *showRow) error {
 
 // saveShow writes back the mutable columns of a show.
 func (s *Server) saveShow(ctx context.Context, r *showRow) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE shows SET state = ?, reject_reason = ?, trial_used = ?, started_at = ?,
-		ended_at = ?, pinned = ?, bulletin = ?, likes = ? WHERE id = ?`,
-		string(r.State), r.RejectReason, boolInt(r.TrialUsed), nanos(r.StartedAt), nanos(r.EndedAt), r.Pinned,
+	_, err := s.db.ExecContext(ctx, `UPDATE shows SET state = ?, reject_reason = ?, reject_code = ?, reject_word = ?,
+		trial_used = ?, started_at = ?, ended_at = ?, pinned = ?, bulletin = ?, likes = ? WHERE id = ?`,
+		string(r.State), r.RejectReason, r.RejectCode, r.RejectWord, boolInt(r.TrialUsed), nanos(r.StartedAt), nanos(r.EndedAt), r.Pinned,
 		r.Bulletin, r.Likes, r.ID)
 	if err != nil {
 		return fmt.Errorf("%w: update show %s: %v", ErrStorage, r.ID, err)
