@@ -57,8 +57,9 @@ func newShowPanel(w *studioWindow) *showPanel {
 	p.state.Truncation = fyne.TextTruncateEllipsis
 	p.details = widget.NewButtonWithIcon(lang.L("Details"), theme.InfoIcon(), p.showDetails)
 	p.details.Hide()
+	// Regular, not monospace: the theme's digits are all one width, and a
+	// third text style would load Fyne's fonts once more (7.5 MB).
 	p.elapsed = widget.NewLabel("00:00:00")
-	p.elapsed.TextStyle.Monospace = true
 	p.trial = widget.NewButtonWithIcon(lang.L("Start trial")+" (Ctrl+T)", theme.MediaPlayIcon(), p.startTrial)
 	p.live = widget.NewButtonWithIcon(lang.L("Go live")+" (Ctrl+L)", theme.MediaRecordIcon(), p.goLive)
 	p.live.Importance = widget.DangerImportance
