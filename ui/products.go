@@ -216,7 +216,7 @@ func (w *productWindow) refresh() {
 		r.title.SetText(fmt.Sprintf(lang.L("Link %d · %s"), p.LinkNo, p.Title))
 		price := productPriceText(p)
 		if p.ShowOwn {
-			price += "  · " + lang.L("this show's")
+			price += "  · " + lang.L("this show's price")
 		}
 		r.price.SetText(price)
 		r.stock.SetText(fmt.Sprintf(lang.L("Stock %d"), p.Stock))

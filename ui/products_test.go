@@ -160,7 +160,7 @@ func TestProductWindowEditsAndBulletin(t *testing.T) {
 	if c, _ := st.Product(order[0]); c.PriceCents != 29700 || c.Coupon != "" || c.Stock != 12 {
 		t.Fatalf("catalogue after a show edit: %+v", c)
 	}
-	if got := w.rows[order[0]].price.Text; !strings.Contains(got, "¥199.90") || !strings.Contains(got, "满299减30") || !strings.Contains(got, "this show's") {
+	if got := w.rows[order[0]].price.Text; !strings.Contains(got, "¥199.90") || !strings.Contains(got, "满299减30") || !strings.Contains(got, "this show's price") {
 		t.Errorf("row shows %q", got)
 	}
 	if !strings.Contains(w.status.Text, "catalogue keeps its price") {
@@ -173,7 +173,7 @@ func TestProductWindowEditsAndBulletin(t *testing.T) {
 	if c, _ := st.Product(order[0]); c.PriceCents != 18800 || c.Coupon != "满299减30" {
 		t.Fatalf("catalogue after saving to it: %+v; status %q", c, w.status.Text)
 	}
-	if w.toCatalogue.Checked || strings.Contains(w.rows[order[0]].price.Text, "this show's") {
+	if w.toCatalogue.Checked || strings.Contains(w.rows[order[0]].price.Text, "this show's price") {
 		t.Errorf("after saving to the catalogue: check %v, row %q", w.toCatalogue.Checked, w.rows[order[0]].price.Text)
 	}
 	w.price.SetText("abc")

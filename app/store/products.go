@@ -22,8 +22,8 @@ type Product struct {
 	// Script is the host's cue card for this product on the prompt board.
 	Script    string    `json:"script,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
-	// ShowOwn is set on a show's product whose price, original price, coupon
-	// or sold-out flag the show changed: the catalogue still has its own.
+	// ShowOwn is set on a show's product whose price, original price or
+	// coupon the show changed: the catalogue still has its own.
 	ShowOwn bool `json:"show_own,omitempty"`
 }
 

@@ -57,15 +57,14 @@ func (s *Store) SetShowProducts(showID string, ids []string) error {
 
 // showProductCols are productCols for a show: the show's own price,
 // original price, coupon and sold-out flag where it set them, then whether
-// any of them differs from the catalogue.
+// its price or coupon differs from the catalogue's (sold out shows itself).
 const showProductCols = `p.id, p.link_no, p.title, p.image,
 	COALESCE(sp.price_cents, p.price_cents), COALESCE(sp.original_price_cents, p.original_price_cents),
 	p.currency, COALESCE(sp.coupon, p.coupon), p.stock, p.selling_points, p.script,
 	COALESCE(sp.sold_out, p.sold_out), p.updated_at,
 	(COALESCE(sp.price_cents, p.price_cents) <> p.price_cents
 		OR COALESCE(sp.original_price_cents, p.original_price_cents) <> p.original_price_cents
-		OR COALESCE(sp.coupon, p.coupon) <> p.coupon
-		OR COALESCE(sp.sold_out, p.sold_out) <> p.sold_out)`
+		OR COALESCE(sp.coupon, p.coupon) <> p.coupon)`
 
 func scanShowProduct(r scanner) (Product, error) {
 	var own int

@@ -115,7 +115,7 @@ func TestShowEditsStayWithTheShow(t *testing.T) {
 	if err != nil || p.PriceCents != 6900 || p.OriginalPriceCents != 9900 || !p.ShowOwn {
 		t.Fatalf("show price: %+v %v", p, err)
 	}
-	if p, err = s.SetShowSoldOut("show1", b.ID, true); err != nil || !p.SoldOut || !p.ShowOwn {
+	if p, err = s.SetShowSoldOut("show1", b.ID, true); err != nil || !p.SoldOut || p.ShowOwn {
 		t.Fatalf("show sold out: %+v %v", p, err)
 	}
 	if p, err = s.SetShowCoupon("show1", a.ID, " 立减10元 "); err != nil || p.Coupon != "立减10元" {
