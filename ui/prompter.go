@@ -91,9 +91,11 @@ func newPrompterWindow(a fyne.App, desk *app.ProductDesk) *prompterWindow {
 	controls := container.NewHBox(p.pause, restart,
 		widget.NewLabel(lang.L("Speed")), container.NewGridWrap(fyne.NewSize(140, 36), p.speed),
 		widget.NewLabel(lang.L("Size")), container.NewGridWrap(fyne.NewSize(140, 36), p.size),
-		p.mirror, p.follow, p.onAir, notesButton)
+		p.mirror, p.follow, p.onAir)
 	p.title.TextStyle.Bold = true
-	head := container.NewVBox(container.NewHScroll(controls), container.NewBorder(nil, nil, nil, p.end, p.title))
+	// The notes button sits on the title row, where no language pushes it
+	// out of sight.
+	head := container.NewVBox(container.NewHScroll(controls), container.NewBorder(nil, nil, nil, container.NewHBox(p.end, notesButton), p.title))
 	p.win.SetContent(container.NewBorder(head, nil, nil, p.notes.box, p.view))
 	p.win.Resize(fyne.NewSize(1100, 700))
 	// Space pauses and plays, Home starts again: the host's hands stay off
