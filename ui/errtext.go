@@ -10,13 +10,18 @@ import (
 )
 
 // errText is an error in the user's language: the studio's sentences
-// (app.Message) are translated; others read as they come.
+// (app.Message) and the platform's refusals it knows by their code are
+// translated; others read as they come.
 func errText(err error) string {
 	if err == nil {
 		return ""
 	}
 	var m *app.Message
 	if errors.As(err, &m) {
+		return fmt.Sprintf(lang.L(m.Key), m.Args...)
+	}
+	// The platform's refusals carry a code the studio says in its language.
+	if m := app.PlatformMessage(err); m != nil {
 		return fmt.Sprintf(lang.L(m.Key), m.Args...)
 	}
 	return err.Error()
