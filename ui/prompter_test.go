@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"showcaster/app"
+	"showcaster/app/store"
 )
 
 func TestPrompterFollowsScrollsPausesMirrors(t *testing.T) {
@@ -203,5 +205,29 @@ func TestPrompterNotesAreEditedAndKept(t *testing.T) {
 	p2.apply(app.ProductsChanged{})
 	if !p2.notes.entry.Disabled() || !p2.notes.save.Disabled() || p2.notes.status.Text == "" {
 		t.Errorf("with no show: entry disabled %t, save disabled %t, status %q", p2.notes.entry.Disabled(), p2.notes.save.Disabled(), p2.notes.status.Text)
+	}
+}
+
+// With nothing to read, the prompter says what would fill it instead of
+// showing a black page.
+func TestPrompterSaysWhatWouldFillIt(t *testing.T) {
+	if _, err := os.Stat(uiTestFont); err != nil {
+		t.Skip("install fonts-wqy-microhei (make deps)")
+	}
+	a := test.NewTempApp(t)
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	desk, err := app.NewProductDesk(app.ProductDeskConfig{Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer desk.Close()
+	p := newPrompterWindow(a, desk)
+	defer p.win.Close()
+	if p.view.text != "" || !strings.Contains(p.title.Text, "notes") {
+		t.Errorf("an empty prompter reads %q with the title %q; want a hint on the title", p.view.text, p.title.Text)
 	}
 }
