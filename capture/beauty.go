@@ -453,7 +453,10 @@ func colMeans(qa, qb []int32, hc []uint64, cA, cB, inA, outA, inB, outB []float3
 	hc = hc[:n-1]
 	for x := range hc {
 		a := uint64(min((qa[x]+qa[x+1])>>(beautyQ-7), 256))
-		hc[x] = a | uint64((qb[x]+qb[x+1])>>(beautyQ-7))<<32
+		b := uint64(max(qb[x]+qb[x+1], 0) >> (beautyQ - 7))
+		// A lane of expandRow must not carry into the next: 255·a + b ≤
+		// 255·256 here keeps it so for any mix of two rows' coefficients.
+		hc[x] = a | min(b, 255*(256-a))<<32
 	}
 }
 
@@ -523,8 +526,7 @@ func expandRow(d, s []byte, c0, c1 []uint64, t uint64, pl *[1 << 16]uint16) {
 func applyBlock(p uint32, c uint64) uint64 {
 	const m = 0x00ff00ff00ff00ff
 	a := uint64(uint32(c)) >> 8
-	// A lane must not carry into the next: 255·a + b ≤ 255·256.
-	b := min(c>>40, 255*(256-a)) * 0x0001000100010001
+	b := (c >> 40) * 0x0001000100010001
 	v := uint64(p)
 	v = (v | v<<16) & 0x0000ffff0000ffff
 	v = (v | v<<8) & m
