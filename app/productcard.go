@@ -82,7 +82,7 @@ func (d *ProductDesk) imageLocked(ref string) image.Image {
 	d.images[ref] = img
 	if err != nil {
 		// Emit must not block, so calling it under the lock is safe.
-		d.cfg.Emit(Notice{Err: err, Text: fmt.Sprintf("the product image %s cannot be shown; the card shows a placeholder. Fix the image path in the catalogue.", ref)})
+		d.cfg.Emit(Notice{Err: err, Msg: Say(err, "The product image %s cannot be shown; the card shows a placeholder. Fix the image path in the catalogue.", ref)})
 	}
 	return img
 }

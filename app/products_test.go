@@ -385,10 +385,10 @@ func TestPlatformErrorKeepsOnAirState(t *testing.T) {
 		t.Fatalf("on air %q after a failed pin", d.OnAir())
 	}
 	ns := ev.notices()
-	if len(ns) != 1 || !errors.Is(ns[0].Err, ErrProductPin) || ns[0].Text == "" {
-		t.Fatalf("notices %+v", ns)
+	if len(ns) != 1 || !errors.Is(ns[0].Err, ErrProductPin) || ns[0].Msg == nil || !errors.Is(ns[0].Msg, ErrProductPin) {
+		t.Fatalf("notices %+v; want the failure and a sentence the window translates", ns)
 	}
-	t.Log(ns[0].Text)
+	t.Log(ns[0].Msg)
 }
 
 func TestPinsReachRealPlatform(t *testing.T) {

@@ -23,7 +23,7 @@ func (d *ProductDesk) pin(showID string, p store.Product) {
 		pp.ImageURL = d.publicImage(ctx, pp.ImageURL)
 		if err := d.cfg.Platform.Pin(ctx, showID, pp); err != nil {
 			d.cfg.Emit(Notice{Err: fmt.Errorf("%w: pin %d号链接: %w", ErrProductPin, p.LinkNo, err),
-				Text: fmt.Sprintf("%d号链接 is on air, but the platform did not pin it for buyers. Check the connection, then press Explain now again.", p.LinkNo)})
+				Msg: Say(ErrProductPin, "Link %d is on air, but the platform did not pin it for buyers. Check the connection, then press Explain now again.", p.LinkNo)})
 		}
 	})
 }
@@ -80,7 +80,7 @@ func (d *ProductDesk) unpin(showID string) {
 		defer cancel()
 		if err := d.cfg.Platform.Unpin(ctx, showID); err != nil {
 			d.cfg.Emit(Notice{Err: fmt.Errorf("%w: unpin: %w", ErrProductPin, err),
-				Text: "The card is off air, but the platform still shows the buy link. Check the connection, then press Take down again."})
+				Msg: Say(ErrProductPin, "The card is off air, but the platform still shows the buy link. Check the connection, then press Take down again.")})
 		}
 	})
 }
@@ -94,7 +94,7 @@ func (d *ProductDesk) postBulletin(showID, text string) {
 		defer cancel()
 		if err := d.cfg.Platform.Bulletin(ctx, showID, text); err != nil {
 			d.cfg.Emit(Notice{Err: fmt.Errorf("%w: bulletin: %w", ErrProductPin, err),
-				Text: "The bulletin is on air, but the viewer page did not get it. Check the connection, then post it again."})
+				Msg: Say(ErrProductPin, "The bulletin is on air, but the viewer page did not get it. Check the connection, then post it again.")})
 		}
 	})
 }
@@ -208,7 +208,7 @@ func (d *ProductDesk) publishCart(showID string) {
 		}
 		if _, err := cp.SetProducts(ctx, showID, out); err != nil && !errors.Is(err, platform.ErrWrongState) {
 			d.cfg.Emit(Notice{Err: fmt.Errorf("%w: the cart: %w", ErrProductPin, err),
-				Text: "The viewers' cart did not get the latest product list. Check the connection; the next change sends it again."})
+				Msg: Say(ErrProductPin, "The viewers' cart did not get the latest product list. Check the connection; the next change sends it again.")})
 		}
 	})
 }

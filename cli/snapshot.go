@@ -113,7 +113,11 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 			Canvas: image.Pt(w, h), Corner: corner, Slide: -1,
 			Emit: func(ev app.Event) {
 				if n, ok := ev.(app.Notice); ok {
-					fmt.Fprintf(stderr, "showcaster snapshot: %s\n", n.Text)
+					if n.Msg != nil {
+						fmt.Fprintf(stderr, "showcaster snapshot: %s\n", n.Msg)
+					} else {
+						fmt.Fprintf(stderr, "showcaster snapshot: %s\n", n.Text)
+					}
 				}
 			}})
 		if err != nil {

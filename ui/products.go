@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"strconv"
@@ -175,8 +176,8 @@ func (w *productWindow) apply(ev app.Event) {
 	case app.ProductOnAir, app.BulletinChanged:
 		w.refresh()
 	case app.Notice:
-		if e.Err != nil && strings.Contains(e.Err.Error(), app.ErrProductPin.Error()) {
-			w.setStatus(e.Text, true)
+		if e.Err != nil && e.Msg != nil && errors.Is(e.Msg, app.ErrProductPin) {
+			w.setStatus(errText(e.Msg), true)
 		}
 	}
 }

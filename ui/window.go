@@ -255,6 +255,10 @@ func (w *studioWindow) apply(b *batch) {
 			w.health.destinations(e)
 		case app.Notice:
 			switch {
+			case e.Err != nil && e.Msg != nil:
+				// The failure goes to the log; the user reads what to do.
+				w.cfg.Logf("%s: %v", lang.L("Notice"), e.Err)
+				w.setStatus(errText(e.Msg), widget.DangerImportance)
 			case e.Err != nil:
 				w.fail(lang.L("Notice"), e.Err)
 			case e.Msg != nil:
