@@ -222,7 +222,9 @@ func (p *prompterWindow) load(top bool) {
 func prompterText(b store.PromptBoard, onAir string) (text, title string) {
 	var sb strings.Builder
 	card := func(c store.CueCard) {
-		fmt.Fprintf(&sb, "# %d号链接 %s\n", c.LinkNo, c.Title)
+		// The host's page, in the window's language (the program's cue card
+		// stays Chinese: it is the viewers').
+		fmt.Fprintf(&sb, "# "+lang.L("Link %d · %s")+"\n", c.LinkNo, c.Title)
 		if s := strings.TrimSpace(c.Script); s != "" {
 			sb.WriteString(s + "\n")
 		}

@@ -22,14 +22,14 @@ func TestPrompterFollowsScrollsPausesMirrors(t *testing.T) {
 	p.win.Resize(fyne.NewSize(800, 600))
 
 	// With nothing on air: notes and every card.
-	if !strings.Contains(p.view.text, "开场：欢迎新朋友") || strings.Count(p.view.text, "号链接") != 3 {
+	if !strings.Contains(p.view.text, "开场：欢迎新朋友") || strings.Count(p.view.text, "# Link ") != 3 {
 		t.Fatalf("overview text %q", p.view.text)
 	}
 	if err := desk.ExplainNow(order[1]); err != nil {
 		t.Fatal(err)
 	}
 	p.apply(app.ProductOnAir{ProductID: order[1]})
-	if !strings.HasPrefix(p.view.text, "# 1号链接 真丝睡衣\n家人们看过来") || !strings.Contains(p.title.Text, "真丝睡衣") {
+	if !strings.HasPrefix(p.view.text, "# Link 1 · 真丝睡衣\n家人们看过来") || !strings.Contains(p.title.Text, "真丝睡衣") {
 		t.Fatalf("on-air text %q, title %q", p.view.text, p.title.Text)
 	}
 
@@ -84,7 +84,7 @@ func TestPrompterFollowsScrollsPausesMirrors(t *testing.T) {
 	// Take down: back to the overview.
 	desk.TakeDown()
 	p.apply(app.ProductOnAir{})
-	if strings.Count(p.view.text, "号链接") != 3 {
+	if strings.Count(p.view.text, "# Link ") != 3 {
 		t.Fatalf("after take down: %q", p.view.text)
 	}
 }
