@@ -13,8 +13,8 @@ import (
 )
 
 // rtmpAvailable is whether this build can publish to RTMP, which needs an
-// AAC encoder (encode.AACAvailable: not yet in the Windows and macOS builds).
-// A variable, so that the answer those builds give is tested on Linux too.
+// AAC encoder (encode.AACAvailable: every build but one made with -tags
+// noaac). A variable, so that the answer such a build gives is tested too.
 var rtmpAvailable = encode.AACAvailable
 
 // DestinationKind is how a destination is reached.

@@ -8,8 +8,8 @@ import (
 	"showcaster/encode"
 )
 
-// TestRTMPDestinationWithoutAAC is what the Windows and macOS builds answer
-// (no AAC encoder yet): an RTMP destination is refused with the sentence
+// TestRTMPDestinationWithoutAAC is what a build without an AAC encoder
+// (-tags noaac) answers: an RTMP destination is refused with the sentence
 // that says to use WHIP, while WHIP and the platform still validate.
 func TestRTMPDestinationWithoutAAC(t *testing.T) {
 	saved := rtmpAvailable

@@ -1,4 +1,4 @@
-//go:build linux && !noaac
+//go:build !noaac
 
 package encode
 
@@ -78,12 +78,15 @@ import (
 )
 
 // AACAvailable says whether this build can encode AAC (and so publish to
-// RTMP): the Linux build can, through libvo-aacenc.
+// RTMP). Every build can, through VisualOn's encoder: Debian's libvo-aacenc
+// on Linux, and on Windows and macOS the static library that
+// scripts/vo-aacenc.sh builds from the same sources (make package-windows,
+// make package-darwin). Only -tags noaac leaves it out (aac_unavailable.go).
 const AACAvailable = true
 
 // AAC encodes 48 kHz PCM into raw AAC-LC frames (no ADTS header; the
 // container carries AudioSpecificConfig once, see AAC.Config) through
-// VisualOn's encoder (libvo-aacenc). Chunks of any length are accepted.
+// VisualOn's encoder (vo-aacenc). Chunks of any length are accepted.
 type AAC struct {
 	cfg AACConfig
 

@@ -8,8 +8,8 @@ import (
 )
 
 // The parts of the AAC encoder that do not depend on the library: aac.go
-// encodes through libvo-aacenc (the Linux build); aac_unavailable.go stands
-// in where no AAC library is built yet (Windows and macOS), so that RTMP
+// encodes through vo-aacenc (every platform); aac_unavailable.go stands in
+// for it in a build with -tags noaac, so that RTMP
 // destinations fail with a sentence and WHIP destinations work.
 
 // AACFrameSamples is the length of one AAC-LC frame, per channel.

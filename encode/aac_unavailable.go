@@ -1,4 +1,4 @@
-//go:build !linux || noaac
+//go:build noaac
 
 package encode
 
@@ -10,9 +10,9 @@ import (
 )
 
 // AACAvailable says whether this build can encode AAC, and so publish to
-// RTMP destinations. Only the Linux build links an AAC library (Debian's
-// libvo-aacenc) so far; Windows and macOS builds publish over WHIP only.
-// -tags noaac builds this stand-in on Linux, which is how its test runs.
+// RTMP destinations. A build with -tags noaac links no AAC library (for a
+// machine without vo-aacenc, on any platform) and publishes over WHIP
+// only; make test builds it on Linux, which is how its test runs.
 const AACAvailable = false
 
 // AAC is the stand-in AAC encoder of builds without an AAC library: it is

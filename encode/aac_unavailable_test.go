@@ -1,4 +1,4 @@
-//go:build !linux || noaac
+//go:build noaac
 
 package encode
 
@@ -8,9 +8,9 @@ import (
 	"testing"
 )
 
-// TestAACUnavailableSaysSo runs on Linux with -tags noaac (make test does)
-// and in Windows and macOS builds: NewAAC refuses with a sentence that names
-// the platform and points to WHIP, after checking the settings as usual.
+// TestAACUnavailableSaysSo runs with -tags noaac (make test does): NewAAC
+// refuses with a sentence that names the platform and points to WHIP, after
+// checking the settings as usual.
 func TestAACUnavailableSaysSo(t *testing.T) {
 	if AACAvailable {
 		t.Fatal("the stand-in must report AACAvailable = false")

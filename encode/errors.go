@@ -13,11 +13,11 @@ var (
 	ErrOpenH264 = errors.New("the H.264 encoder (openh264) failed: try a smaller canvas size or a lower bitrate, and restart the studio")
 	// ErrOpus means libopus refused to start or to encode.
 	ErrOpus = errors.New("the Opus encoder failed: check that libopus is installed (make deps)")
-	// ErrAAC means libvo-aacenc refused to start or to encode.
-	ErrAAC = errors.New("the AAC encoder failed: check that libvo-aacenc is installed (make deps)")
-	// ErrAACUnavailable is NewAAC in a build without an AAC library (Windows
-	// and macOS for now): RTMP needs AAC, WHIP does not.
-	ErrAACUnavailable = errors.New("RTMP destinations are not available in this build of Showcaster yet: they need an AAC audio encoder, which only the Linux build has. Publish to a WHIP destination instead (the Showcaster platform is one)")
+	// ErrAAC means vo-aacenc refused to start or to encode.
+	ErrAAC = errors.New("the AAC encoder (vo-aacenc) failed: on Linux check that libvo-aacenc is installed (make deps); on Windows and macOS it is built in, so report the problem")
+	// ErrAACUnavailable is NewAAC in a build without an AAC library
+	// (-tags noaac): RTMP needs AAC, WHIP does not.
+	ErrAACUnavailable = errors.New("RTMP destinations are not available in this build of Showcaster: it was built without an AAC audio encoder, which RTMP needs. Publish to a WHIP destination instead (the Showcaster platform is one), or use a build with AAC")
 	// ErrBadSize is a canvas the encoder cannot take (H.264 4:2:0 needs even sides).
 	ErrBadSize = errors.New("the picture size is not usable: width and height must be even and positive (try --size 1280x720)")
 	// ErrFrameSize is a frame whose size differs from the one the encoder was built for.
