@@ -111,7 +111,8 @@ vet-windows: $(VOAAC_WIN)/lib/libvo-aacenc.a
 	$(WIN_ENV) $(GO) vet $$(sed -n 's/^vet //p' .vet-windows.list); rc=$$?; rm -f .vet-windows.list; exit $$rc
 
 # dist/Showcaster-windows-amd64.zip: Showcaster.exe, a GUI-subsystem PE32+
-# with the icon, version and manifest from FyneApp.toml, cross-built here
+# with the icon, version and manifest from FyneApp.toml, and the NOTICE of
+# vo-aacenc (Apache-2.0, linked in for AAC), cross-built here
 # with Fyne's packaging tool (8.5 min from a clean clone: docs/platforms.md).
 # The tool itself is built for this machine first (with GOOS or the MinGW
 # CC set, go tool fyne would build the tool for Windows); -os windows sets
@@ -120,7 +121,8 @@ package-windows: $(VOAAC_WIN)/lib/libvo-aacenc.a
 	cp FyneApp.toml .FyneApp.toml.keep
 	$(GO) build -o bin/fyne fyne.io/tools/cmd/fyne
 	$(WIN_CGO) bin/fyne package -os windows --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
-	mkdir -p dist bin && rm -f $(WIN_ZIP) && zip -q -9 $(WIN_ZIP) Showcaster.exe && mv -f Showcaster.exe bin/
+	cp $(VOAAC_WIN)/NOTICE vo-aacenc-NOTICE.txt
+	mkdir -p dist bin && rm -f $(WIN_ZIP) && zip -q -9 $(WIN_ZIP) Showcaster.exe vo-aacenc-NOTICE.txt && rm vo-aacenc-NOTICE.txt && mv -f Showcaster.exe bin/
 	file bin/Showcaster.exe
 
 # The check .ci/run makes: a 64-bit GUI executable that imports only
@@ -145,6 +147,7 @@ package-darwin:
 	cp FyneApp.toml .FyneApp.toml.keep
 	PKG_CONFIG_PATH=$(CURDIR)/$(VOAAC_DARWIN)/lib/pkgconfig$${PKG_CONFIG_PATH:+:$$PKG_CONFIG_PATH} \
 		$(GO) tool fyne package -os darwin --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
+	cp $(VOAAC_DARWIN)/NOTICE Showcaster.app/Contents/Resources/vo-aacenc-NOTICE.txt
 	mkdir -p dist && rm -f dist/Showcaster-darwin-$(DARWIN_ARCH).zip && ditto -c -k --keepParent Showcaster.app dist/Showcaster-darwin-$(DARWIN_ARCH).zip
 
 clean:
