@@ -1,6 +1,14 @@
 # Showcaster — build, run, test.
 GO      ?= go
 TAGS    ?= x11
+# The Linux program is built without Fyne's bundled emoji font: Fyne parses
+# it once for every text style the window uses (4.8 MB of heap each, and
+# its 4.2 MB in the binary), before any emoji is shown. Without it Fyne
+# draws an emoji from the system's emoji font (Noto Color Emoji on Debian
+# and Ubuntu desktops), loaded once when the first one appears. Windows and
+# macOS keep the bundled font (Apple Color Emoji is a 180 MB bitmap font).
+# See docs/benchmarks.md, "What the idle window costs".
+APP_TAGS := $(TAGS),no_emoji
 BIN     := bin/showcaster
 # Debian packages the build and the tests need: codecs (x264, vpx, opus),
 # Fyne's X11/GL driver, Xvfb for a real window, Chromium for the viewer page,
@@ -49,7 +57,7 @@ deps:
 	@[ -d internal/obsjs/testdata/node/node_modules/obs-websocket-js ] || (cd internal/obsjs/testdata/node && npm ci --no-audit --no-fund)
 
 build:
-	$(GO) build -tags $(TAGS) -o $(BIN) .
+	$(GO) build -tags $(APP_TAGS) -o $(BIN) .
 
 run: deps build
 	./$(BIN)
@@ -81,7 +89,7 @@ fuzz:
 # number is kept in the repository, so the file is restored afterwards.
 package:
 	cp FyneApp.toml .FyneApp.toml.keep
-	$(GO) tool fyne package -os linux --tags $(TAGS) --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
+	$(GO) tool fyne package -os linux --tags $(APP_TAGS) --release; rc=$$?; mv .FyneApp.toml.keep FyneApp.toml; exit $$rc
 	mkdir -p dist && mv Showcaster.tar.xz dist/
 
 # vo-aacenc 0.1.3 for Windows (about 30 s; the tarball is fetched once, its
