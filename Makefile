@@ -137,13 +137,16 @@ package-windows: $(VOAAC_WIN)/lib/libvo-aacenc.a
 # Windows' own DLLs (WIN_DLLS, the ones it imports today), so that it needs
 # no MinGW runtime DLL (libstdc++, libgcc, libwinpthread, libssp) nor any
 # other library beside it. A new import from Windows itself goes in WIN_DLLS.
+# And it carries the AAC encoder RTMP needs (the cgo bridge of encode/aac.go;
+# Go keeps function names in a stripped binary).
 WIN_DLLS := advapi32 gdi32 kernel32 oleaut32 opengl32 quartz shell32 user32 msvcrt ole32
 check-windows: vet-windows package-windows
 	@file bin/Showcaster.exe | grep -q 'PE32+ executable (GUI) x86-64' || { file bin/Showcaster.exe; echo "check-windows: not a 64-bit Windows GUI executable"; exit 1; }
 	@dlls=$$(x86_64-w64-mingw32-objdump -p bin/Showcaster.exe | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sed 's/\.dll$$//' | sort -u); \
 	[ -n "$$dlls" ] || { echo "check-windows: objdump found no imported DLLs"; exit 1; }; \
 	for d in $$dlls; do case " $(WIN_DLLS) " in *" $$d "*) ;; *) echo "check-windows: the .exe imports $$d.dll, which is not one of Windows' own (WIN_DLLS: $(WIN_DLLS))"; exit 1;; esac; done; \
-	echo "check-windows: bin/Showcaster.exe is a PE32+ GUI executable for x86-64 importing only" $$dlls "($(WIN_ZIP): $$(du -h $(WIN_ZIP) | cut -f1))"
+	grep -q -a 'showcaster/encode._Cfunc_sc_aac_open' bin/Showcaster.exe || { echo "check-windows: the .exe has no AAC encoder (encode/aac.go's vo-aacenc bridge is missing), so RTMP would not work"; exit 1; }; \
+	echo "check-windows: bin/Showcaster.exe is a PE32+ GUI executable for x86-64 with the AAC encoder, importing only" $$dlls "($(WIN_ZIP): $$(du -h $(WIN_ZIP) | cut -f1))"
 
 # macOS, on a Mac only (it needs Apple's SDK and the Xcode command line
 # tools): dist/Showcaster-darwin-ARCH.zip holding Showcaster.app. vo-aacenc
