@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -56,8 +57,13 @@ var systemFontPaths = []string{
 // for concurrent use; faces made from it are not.
 type Fonts struct {
 	fonts []*sfnt.Font
-	// Path is the file the primary font came from.
-	Path string
+	// bold is the primary's own bold weight and the same fallbacks, when the
+	// primary's family ships one beside it (Noto Sans CJK, Microsoft YaHei);
+	// nil draws bold by thickening the regular weight.
+	bold []*sfnt.Font
+	// Path is the file the primary font came from; BoldPath its bold
+	// weight's ("" when bold is synthesised).
+	Path, BoldPath string
 }
 
 // NewFonts finds a Chinese-capable font: cfg.Paths first, then the usual
@@ -83,7 +89,13 @@ func NewFonts(cfg FontConfig) (*Fonts, error) {
 			errs = append(errs, err.Error())
 			continue
 		}
-		return &Fonts{fonts: []*sfnt.Font{f}, Path: p}, nil
+		fs := &Fonts{fonts: []*sfnt.Font{f}, Path: p}
+		if bp := boldSibling(p); bp != "" {
+			if bf, err := LoadFont(bp); err == nil {
+				fs.bold, fs.BoldPath = []*sfnt.Font{bf}, bp
+			}
+		}
+		return fs, nil
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%w (%s)", ErrNoFont, strings.Join(errs, "; "))
@@ -94,7 +106,33 @@ func NewFonts(cfg FontConfig) (*Fonts, error) {
 // WithFallback returns a copy that also draws characters the primary lacks
 // from f (a Latin or symbol font).
 func (fs *Fonts) WithFallback(f *sfnt.Font) *Fonts {
-	return &Fonts{fonts: append(append([]*sfnt.Font(nil), fs.fonts...), f), Path: fs.Path}
+	out := &Fonts{fonts: append(append([]*sfnt.Font(nil), fs.fonts...), f), Path: fs.Path, BoldPath: fs.BoldPath}
+	if fs.bold != nil {
+		out.bold = append(append([]*sfnt.Font(nil), fs.bold...), f)
+	}
+	return out
+}
+
+// boldSibling is the bold weight of the font file at path when its family
+// keeps one beside it: NotoSansCJK-Regular.ttc → NotoSansCJK-Bold.ttc,
+// msyh.ttc → msyhbd.ttc (Microsoft YaHei). "" when there is none.
+func boldSibling(path string) string {
+	dir, base := filepath.Split(path)
+	var names []string
+	if strings.Contains(base, "Regular") {
+		names = append(names, strings.Replace(base, "Regular", "Bold", 1))
+	}
+	if ext := filepath.Ext(base); strings.EqualFold(strings.TrimSuffix(base, ext), "msyh") {
+		names = append(names, strings.TrimSuffix(base, ext)+"bd"+ext)
+	}
+	for _, n := range names {
+		if p := filepath.Join(dir, n); p != path {
+			if _, err := os.Stat(p); err == nil {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // LoadFont parses a TrueType/OpenType font or collection. From a collection

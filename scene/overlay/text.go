@@ -22,18 +22,23 @@ type Face struct {
 	fonts []*sfnt.Font
 	faces []font.Face
 	buf   sfnt.Buffer
-	// bold thickens strokes by drawing each glyph again this many pixels to
-	// the right, in half-pixel steps: CJK fonts rarely ship a bold weight.
+	// bold thickens strokes by this many pixels, to the right and upwards,
+	// where the family has no bold weight of its own (many CJK fonts).
 	bold    float64
 	Size    float64
 	Ascent  fixed.Int26_6
 	Descent fixed.Int26_6
 }
 
-// Face makes a face of size pixels; bold thickens it.
+// Face makes a face of size pixels; bold takes the family's bold weight when
+// there is one, else thickens the regular.
 func (fs *Fonts) Face(size float64, bold bool) *Face {
-	f := &Face{fonts: fs.fonts, Size: size}
-	for _, sf := range fs.fonts {
+	fonts := fs.fonts
+	if bold && fs.bold != nil {
+		fonts, bold = fs.bold, false
+	}
+	f := &Face{fonts: fonts, Size: size}
+	for _, sf := range fonts {
 		// sfnt fonts parse lazily and opentype.NewFace fails only on a bad
 		// size, which size > 0 rules out.
 		of, err := opentype.NewFace(sf, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})

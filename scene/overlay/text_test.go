@@ -4,6 +4,9 @@ import (
 	"errors"
 	"image"
 	"image/color"
+	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -208,4 +211,42 @@ func strokeWidth(f *Face, s string, upright bool) float64 {
 		sum += a
 	}
 	return sum
+}
+
+// A family that ships its bold weight beside the regular one (Noto Sans CJK,
+// Microsoft YaHei) draws bold with it, not by thickening the regular.
+func TestBoldWeightFromTheFamily(t *testing.T) {
+	testRenderer(t) // skips without the font
+	dir := t.TempDir()
+	regular, bold := filepath.Join(dir, "TestSansCJK-Regular.ttc"), filepath.Join(dir, "TestSansCJK-Bold.ttc")
+	for _, p := range []string{regular, bold} {
+		if err := os.Symlink(goldenFont, p); err != nil {
+			t.Skip(err)
+		}
+	}
+	fs, err := NewFonts(FontConfig{Paths: []string{regular}, NoSystem: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs.BoldPath != bold {
+		t.Fatalf("bold weight %q; want %q beside the regular", fs.BoldPath, bold)
+	}
+	// The stand-in bold file is the regular font: drawn as it is, its strokes
+	// are the regular's, so nothing thickened them.
+	if r, b := strokeWidth(fs.Face(100, false), "一", false), strokeWidth(fs.Face(100, true), "一", false); math.Abs(r-b) > 0.2 {
+		t.Errorf("with a bold weight of its own, bold was thickened: %.2f → %.2f px", r, b)
+	}
+	alone, _ := NewFonts(FontConfig{Paths: []string{goldenFont}, NoSystem: true})
+	if alone.BoldPath != "" {
+		t.Errorf("WenQuanYi Micro Hei has no bold weight, yet %q was taken for one", alone.BoldPath)
+	}
+	// Microsoft YaHei keeps its bold as msyhbd.ttc.
+	yahei := filepath.Join(dir, "msyh.ttc")
+	if got := boldSibling(yahei); got != "" {
+		t.Errorf("a bold weight that is not there: %q", got)
+	}
+	os.Symlink(goldenFont, filepath.Join(dir, "msyhbd.ttc"))
+	if got := boldSibling(yahei); got != filepath.Join(dir, "msyhbd.ttc") {
+		t.Errorf("Microsoft YaHei's bold: %q", got)
+	}
 }
