@@ -73,7 +73,8 @@ type BeautyFilter struct {
 	lumaLUT [256]uint8
 	// pairLUT is lumaLUT on two pixels at once (index: first | second<<8),
 	// so the full-size pass looks up half as often.
-	pairLUT      *[1 << 16]uint16
+	pairLUT *pairTable
+
 	lumaIdentity bool   // the tone curve changes nothing
 	kb, kr       uint64 // chroma kept by whitening (raised in a dim room), of 256
 	cbLUT        [256]uint8
@@ -86,6 +87,10 @@ type BeautyFilter struct {
 	avgLuma float64
 	seen    bool
 }
+
+// pairTable is the tone curve on pixel pairs, with 2 bytes of padding for
+// the vector gather, which reads 4 bytes at each pair.
+type pairTable [1<<16 + 1]uint16
 
 // NewBeautyFilter returns a filter with the given settings.
 func NewBeautyFilter(b Beauty) *BeautyFilter { return &BeautyFilter{cfg: b} }
@@ -502,11 +507,11 @@ func (f *BeautyFilter) expand(dst, src *image.YCbCr) {
 // from c0 to c1, to four pixels a block (see expand), two blocks a step.
 // Each coefficient pair is packed as a | b<<32, so one multiply
 // interpolates both.
-func expandRow(d, s []byte, c0, c1 []uint64, t uint64, pl *[1 << 16]uint16) {
+func expandRow(d, s []byte, c0, c1 []uint64, t uint64, pl *pairTable) {
 	u := 256 - t
 	c1 = c1[:len(c0)]
 	s, d = s[:4*len(c0)], d[:4*len(c0)]
-	k := 0
+	k := expandBlocks(d, s, c0, c1, t, pl)
 	for ; k+2 <= len(c0); k += 2 {
 		w := binary.LittleEndian.Uint64(s[4*k:])
 		q0 := applyBlock(uint32(w), c0[k]*u+c1[k]*t)
@@ -580,7 +585,7 @@ func (f *BeautyFilter) updateLUTs() {
 		}
 	}
 	if f.pairLUT == nil {
-		f.pairLUT = new([1 << 16]uint16)
+		f.pairLUT = new(pairTable)
 	}
 	for hi := range 256 {
 		base := uint16(f.lumaLUT[hi]) << 8

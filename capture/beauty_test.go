@@ -300,3 +300,21 @@ func BenchmarkBeauty720p(b *testing.B) {
 	// the process's own CPU time per frame is what the filter costs.
 	b.ReportMetric(float64((cputime.Self()-cpu0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }
+
+// TestBeautyVectorPassMatchesPlainGo: the full-size pass gives the same
+// bytes with and without the AVX2 loop (where the processor has it).
+func TestBeautyVectorPassMatchesPlainGo(t *testing.T) {
+	src := testFace(1278, 718, 0.6)
+	for _, b := range []Beauty{{Smooth: 70, Brighten: 50, Light: 50}, {Smooth: 100}, {Smooth: 5, Light: 100}} {
+		withVector := applyBeauty(src, b)
+		saved := expandAVX2
+		expandAVX2 = false
+		plain := applyBeauty(src, b)
+		expandAVX2 = saved
+		for i := range plain.Y {
+			if plain.Y[i] != withVector.Y[i] {
+				t.Fatalf("%+v: luma %d differs: %d plain, %d vector", b, i, plain.Y[i], withVector.Y[i])
+			}
+		}
+	}
+}

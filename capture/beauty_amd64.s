@@ -1,0 +1,70 @@
+#include "textflag.h"
+
+// func expandBlocksAVX2(d, s *byte, c0, c1 *uint64, n int, t uint64, pl *uint16)
+//
+// expandRow's loop, four blocks (16 pixels) a step: the coefficients a | b<<32
+// of the two reduced rows are mixed t/256 of the way (VPMULUDQ on each
+// half), each block's a and b spread to its four pixels' 16-bit lanes,
+// a·p + b taken for the 16 pixels, and the tone curve looked up as 8 pixel
+// pairs with one gather from the pair table (which has 2 bytes of padding,
+// as each lane reads 4 bytes). n is a multiple of 4.
+TEXT ·expandBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), DX
+	MOVQ s+8(FP), SI
+	MOVQ c0+16(FP), R8
+	MOVQ c1+24(FP), R9
+	MOVQ n+32(FP), CX
+	MOVQ t+40(FP), AX
+	MOVQ pl+48(FP), DI
+	MOVQ $256, BX
+	SUBQ AX, BX
+	MOVQ AX, X14
+	VPBROADCASTQ X14, Y14 // t
+	MOVQ BX, X15
+	VPBROADCASTQ X15, Y15 // 256 - t
+	MOVL $0xffff, R10
+	MOVQ R10, X13
+	VPBROADCASTD X13, Y13 // the low half of each dword
+
+loop:
+	CMPQ CX, $4
+	JL   done
+	VMOVDQU (R8), Y0
+	VMOVDQU (R9), Y1
+	VPMULUDQ Y15, Y0, Y2
+	VPMULUDQ Y14, Y1, Y3
+	VPADDQ   Y3, Y2, Y2 // a·256 in each block's quadword
+	VPSRLQ   $32, Y0, Y0
+	VPSRLQ   $32, Y1, Y1
+	VPMULUDQ Y15, Y0, Y0
+	VPMULUDQ Y14, Y1, Y1
+	VPADDQ   Y1, Y0, Y0 // b·256
+	VPSRLQ   $8, Y2, Y2
+	VPSRLQ   $8, Y0, Y0
+	VPSHUFLW $0, Y2, Y2
+	VPSHUFHW $0, Y2, Y2 // a in the block's four words
+	VPSHUFLW $0, Y0, Y0
+	VPSHUFHW $0, Y0, Y0 // b likewise
+	VPMOVZXBW (SI), Y4  // 16 pixels as words
+	VPMULLW  Y2, Y4, Y4
+	VPADDW   Y0, Y4, Y4
+	VPSRLW   $8, Y4, Y4
+	VPACKUSWB Y4, Y4, Y4
+	VPERMQ   $0x08, Y4, Y4 // the 16 results as bytes, in order
+	VPMOVZXWD X4, Y5       // as 8 pair indices
+	VPCMPEQD Y6, Y6, Y6
+	VPGATHERDD Y6, (DI)(Y5*2), Y7
+	VPAND    Y13, Y7, Y7
+	VPACKUSDW Y7, Y7, Y7
+	VPERMQ   $0x08, Y7, Y7
+	VMOVDQU  X7, (DX)
+	ADDQ $32, R8
+	ADDQ $32, R9
+	ADDQ $16, SI
+	ADDQ $16, DX
+	SUBQ $4, CX
+	JMP  loop
+
+done:
+	VZEROUPPER
+	RET
