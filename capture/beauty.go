@@ -140,7 +140,8 @@ func (f *BeautyFilter) Apply(dst, src *image.YCbCr) {
 			towardGrey(dr, sr, f.kr)
 			continue
 		}
-		for x := range sb {
+		x := min(scaleChromaBlocks(db, sb, f.kb), scaleChromaBlocks(dr, sr, f.kr))
+		for ; x < len(sb); x++ {
 			db[x] = f.cbLUT[sb[x]]
 			dr[x] = f.crLUT[sr[x]]
 		}
@@ -180,7 +181,7 @@ func (f *BeautyFilter) toneOnly(dst, src *image.YCbCr) {
 func towardGrey(dst, src []byte, k uint64) {
 	const m = 0x00ff00ff00ff00ff
 	off := (128 * (256 - k)) * 0x0001000100010001
-	i := 0
+	i := towardGreyBlocks(dst, src, k)
 	for ; i+8 <= len(src) && i+8 <= len(dst); i += 8 {
 		v := binary.LittleEndian.Uint64(src[i:])
 		lo := ((v&m)*k + off) >> 8 & m
@@ -601,10 +602,13 @@ func (f *BeautyFilter) updateLUTs() {
 	// or the lifted faces look grey.
 	sat := 1 + 0.5*light
 	f.kb, f.kr = uint64(math.Round(256*(1-0.15*bright)*sat)), uint64(math.Round(256*(1-0.25*bright)*sat))
+	// Halves round up, as the vector loop's VPMULHRSW does.
 	for i := range 256 {
-		f.cbLUT[i] = clampF(128 + (float64(i)-128)*float64(f.kb)/256)
-		f.crLUT[i] = clampF(128 + (float64(i)-128)*float64(f.kr)/256)
+		f.cbLUT[i] = clampHalfUp(128 + (float64(i)-128)*float64(f.kb)/256)
+		f.crLUT[i] = clampHalfUp(128 + (float64(i)-128)*float64(f.kr)/256)
 	}
 }
+
+func clampHalfUp(v float64) uint8 { return uint8(math.Min(255, math.Max(0, math.Floor(v+0.5)))) }
 
 func clampF(v float64) uint8 { return uint8(math.Min(255, math.Max(0, math.Round(v)))) }

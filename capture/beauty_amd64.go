@@ -19,3 +19,31 @@ func expandBlocks(d, s []byte, c0, c1 []uint64, t uint64, pl *pairTable) int {
 	expandBlocksAVX2(&d[0], &s[0], &c0[0], &c1[0], n, t, &pl[0])
 	return n
 }
+
+//go:noescape
+func towardGreyAVX2(d, s *byte, n int, k uint64)
+
+// towardGreyBlocks does the first bytes of towardGrey it can do sixteen at
+// a time and returns how many it did.
+func towardGreyBlocks(dst, src []byte, k uint64) int {
+	n := min(len(src), len(dst)) &^ 15
+	if !expandAVX2 || n == 0 || k > 256 {
+		return 0
+	}
+	towardGreyAVX2(&dst[0], &src[0], n, k)
+	return n
+}
+
+//go:noescape
+func scaleChromaAVX2(d, s *byte, n int, k uint64)
+
+// scaleChromaBlocks does the first bytes of a chroma row's whitening (the
+// table form, any k) sixteen at a time and returns how many it did.
+func scaleChromaBlocks(dst, src []byte, k uint64) int {
+	n := min(len(src), len(dst)) &^ 15
+	if !expandAVX2 || n == 0 || k > 16383 {
+		return 0
+	}
+	scaleChromaAVX2(&dst[0], &src[0], n, k)
+	return n
+}

@@ -68,3 +68,77 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func towardGreyAVX2(d, s *byte, n int, k uint64)
+//
+// towardGrey sixteen bytes a step: 128 + (v−128)·k/256 as
+// (v·k + 128·(256−k)) >> 8 in 16-bit lanes (at most 65280: no overflow for
+// k ≤ 256). n is a multiple of 16.
+TEXT ·towardGreyAVX2(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DX
+	MOVQ s+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ k+24(FP), AX
+	MOVQ $256, BX
+	SUBQ AX, BX
+	SHLQ $7, BX
+	MOVQ AX, X14
+	VPBROADCASTW X14, Y14 // k
+	MOVQ BX, X15
+	VPBROADCASTW X15, Y15 // 128·(256−k)
+
+grey:
+	CMPQ CX, $16
+	JL   greydone
+	VPMOVZXBW (SI), Y0
+	VPMULLW   Y14, Y0, Y0
+	VPADDW    Y15, Y0, Y0
+	VPSRLW    $8, Y0, Y0
+	VPACKUSWB Y0, Y0, Y0
+	VPERMQ    $0x08, Y0, Y0
+	VMOVDQU   X0, (DX)
+	ADDQ $16, SI
+	ADDQ $16, DX
+	SUBQ $16, CX
+	JMP  grey
+
+greydone:
+	VZEROUPPER
+	RET
+
+// func scaleChromaAVX2(d, s *byte, n int, k uint64)
+//
+// The whitening of a dim room's brightened picture, where k may pass 256:
+// 128 + round((v−128)·k/256), rounding halves up, saturated to 0..255, as
+// VPMULHRSW((v−128)·64, 2k). n is a multiple of 16; k ≤ 16383.
+TEXT ·scaleChromaAVX2(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DX
+	MOVQ s+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ k+24(FP), AX
+	SHLQ $1, AX
+	MOVQ AX, X14
+	VPBROADCASTW X14, Y14 // 2k
+	MOVQ $128, BX
+	MOVQ BX, X15
+	VPBROADCASTW X15, Y15 // 128
+
+scale:
+	CMPQ CX, $16
+	JL   scaledone
+	VPMOVZXBW (SI), Y0
+	VPSUBW    Y15, Y0, Y0
+	VPSLLW    $6, Y0, Y0
+	VPMULHRSW Y14, Y0, Y0
+	VPADDW    Y15, Y0, Y0
+	VPACKUSWB Y0, Y0, Y0
+	VPERMQ    $0x08, Y0, Y0
+	VMOVDQU   X0, (DX)
+	ADDQ $16, SI
+	ADDQ $16, DX
+	SUBQ $16, CX
+	JMP  scale
+
+scaledone:
+	VZEROUPPER
+	RET

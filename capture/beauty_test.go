@@ -301,11 +301,12 @@ func BenchmarkBeauty720p(b *testing.B) {
 	b.ReportMetric(float64((cputime.Self()-cpu0).Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }
 
-// TestBeautyVectorPassMatchesPlainGo: the full-size pass gives the same
-// bytes with and without the AVX2 loop (where the processor has it).
+// TestBeautyVectorPassMatchesPlainGo: the full-size pass and the whitening
+// give the same bytes with and without the AVX2 loops (where the processor
+// has them).
 func TestBeautyVectorPassMatchesPlainGo(t *testing.T) {
 	src := testFace(1278, 718, 0.6)
-	for _, b := range []Beauty{{Smooth: 70, Brighten: 50, Light: 50}, {Smooth: 100}, {Smooth: 5, Light: 100}} {
+	for _, b := range []Beauty{{Smooth: 70, Brighten: 50, Light: 50}, {Smooth: 100}, {Smooth: 5, Light: 100}, {Brighten: 100}} {
 		withVector := applyBeauty(src, b)
 		saved := expandAVX2
 		expandAVX2 = false
@@ -314,6 +315,11 @@ func TestBeautyVectorPassMatchesPlainGo(t *testing.T) {
 		for i := range plain.Y {
 			if plain.Y[i] != withVector.Y[i] {
 				t.Fatalf("%+v: luma %d differs: %d plain, %d vector", b, i, plain.Y[i], withVector.Y[i])
+			}
+		}
+		for i := range plain.Cb {
+			if plain.Cb[i] != withVector.Cb[i] || plain.Cr[i] != withVector.Cr[i] {
+				t.Fatalf("%+v: chroma %d differs", b, i)
 			}
 		}
 	}
