@@ -420,7 +420,7 @@ func colCoeffs(ca, cb []float32, c1, c2, in1, out1, in2, out2 []int32, invW []fl
 		return
 	}
 	ca, cb, invW = ca[:n], cb[:n], invW[:n]
-	for x := range c1 {
+	for x := colCoeffsBlocks(ca, cb, c1, c2, in1, out1, in2, out2, invW, kh, eps); x < n; x++ {
 		s1 := c1[x] + in1[x] - out1[x]
 		s2 := c2[x] + in2[x] - out2[x]
 		c1[x], c2[x] = s1, s2
@@ -448,7 +448,7 @@ func colMeans(qa, qb []int32, hc []uint64, cA, cB, inA, outA, inB, outB []float3
 	}
 	const one = 1 << beautyQ
 	qa, qb, invW = qa[:n], qb[:n], invW[:n]
-	for x := range cA {
+	for x := colMeansBlocks(qa, qb, cA, cB, inA, outA, inB, outB, invW, kh, s); x < n; x++ {
 		sa := cA[x] + inA[x] - outA[x]
 		sb := cB[x] + inB[x] - outB[x]
 		cA[x], cB[x] = sa, sb

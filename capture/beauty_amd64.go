@@ -47,3 +47,31 @@ func scaleChromaBlocks(dst, src []byte, k uint64) int {
 	scaleChromaAVX2(&dst[0], &src[0], n, k)
 	return n
 }
+
+//go:noescape
+func colCoeffsAVX2(ca, cb *float32, c1, c2, in1, out1, in2, out2 *int32, invW *float32, n int, kh, eps float32)
+
+// colCoeffsBlocks does the first columns of colCoeffs eight at a time and
+// returns how many it did (the slices all have len(c1) elements).
+func colCoeffsBlocks(ca, cb []float32, c1, c2, in1, out1, in2, out2 []int32, invW []float32, kh, eps float32) int {
+	n := len(c1) &^ 7
+	if !expandAVX2 || n == 0 {
+		return 0
+	}
+	colCoeffsAVX2(&ca[0], &cb[0], &c1[0], &c2[0], &in1[0], &out1[0], &in2[0], &out2[0], &invW[0], n, kh, eps)
+	return n
+}
+
+//go:noescape
+func colMeansAVX2(qa, qb *int32, cA, cB, inA, outA, inB, outB, invW *float32, n int, kh, s float32)
+
+// colMeansBlocks does the first columns of colMeans's first loop eight at
+// a time and returns how many it did (the slices all have len(cA) elements).
+func colMeansBlocks(qa, qb []int32, cA, cB, inA, outA, inB, outB, invW []float32, kh, s float32) int {
+	n := len(cA) &^ 7
+	if !expandAVX2 || n == 0 {
+		return 0
+	}
+	colMeansAVX2(&qa[0], &qb[0], &cA[0], &cB[0], &inA[0], &outA[0], &inB[0], &outB[0], &invW[0], n, kh, s)
+	return n
+}

@@ -142,3 +142,127 @@ scale:
 scaledone:
 	VZEROUPPER
 	RET
+
+// func colCoeffsAVX2(ca, cb *float32, c1, c2, in1, out1, in2, out2 *int32, invW *float32, n int, kh, eps float32)
+//
+// colCoeffs eight columns a step, the same operations in the same order
+// (so the same bits): the running column sums moved down a row, then
+// n = invW·kh, m = s1·n/8, v = max(s2·n/64 − m·m, 0), a = v/(v+eps),
+// b = m − a·m. n is a multiple of 8.
+TEXT ·colCoeffsAVX2(SB), NOSPLIT, $0-88
+	MOVQ ca+0(FP), DI
+	MOVQ cb+8(FP), SI
+	MOVQ c1+16(FP), R8
+	MOVQ c2+24(FP), R9
+	MOVQ in1+32(FP), R10
+	MOVQ out1+40(FP), R11
+	MOVQ in2+48(FP), R12
+	MOVQ out2+56(FP), R13
+	MOVQ invW+64(FP), BX
+	MOVQ n+72(FP), CX
+	VBROADCASTSS kh+80(FP), Y10
+	VBROADCASTSS eps+84(FP), Y11
+	MOVL $0x3e000000, AX // 1/8
+	MOVL AX, X12
+	VBROADCASTSS X12, Y12
+	MOVL $0x3c800000, AX // 1/64
+	MOVL AX, X13
+	VBROADCASTSS X13, Y13
+	VXORPS Y14, Y14, Y14
+	XORQ DX, DX
+
+coeffs:
+	CMPQ CX, $8
+	JL   coeffsdone
+	VMOVDQU (R8)(DX*1), Y0
+	VPADDD  (R10)(DX*1), Y0, Y0
+	VPSUBD  (R11)(DX*1), Y0, Y0
+	VMOVDQU Y0, (R8)(DX*1)
+	VMOVDQU (R9)(DX*1), Y1
+	VPADDD  (R12)(DX*1), Y1, Y1
+	VPSUBD  (R13)(DX*1), Y1, Y1
+	VMOVDQU Y1, (R9)(DX*1)
+	VMOVUPS (BX)(DX*1), Y2
+	VMULPS  Y10, Y2, Y2 // invW·kh
+	VCVTDQ2PS Y0, Y0
+	VMULPS  Y2, Y0, Y0
+	VMULPS  Y12, Y0, Y0 // m
+	VCVTDQ2PS Y1, Y1
+	VMULPS  Y2, Y1, Y1
+	VMULPS  Y13, Y1, Y1
+	VMULPS  Y0, Y0, Y3
+	VSUBPS  Y3, Y1, Y1
+	VMAXPS  Y14, Y1, Y1 // v
+	VADDPS  Y11, Y1, Y4
+	VDIVPS  Y4, Y1, Y5 // a
+	VMULPS  Y0, Y5, Y6
+	VSUBPS  Y6, Y0, Y6 // b
+	VMOVUPS Y5, (DI)(DX*1)
+	VMOVUPS Y6, (SI)(DX*1)
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JMP  coeffs
+
+coeffsdone:
+	VZEROUPPER
+	RET
+
+// func colMeansAVX2(qa, qb *int32, cA, cB, inA, outA, inB, outB, invW *float32, n int, kh, s float32)
+//
+// The first loop of colMeans eight columns a step, the same operations in
+// the same order: the running sums moved down a row, then
+// qa = int32(((s·sa)·k + (1−s))·2^14), qb = int32(((s·sb)·k)·2^14) with
+// k = invW·kh. n is a multiple of 8.
+TEXT ·colMeansAVX2(SB), NOSPLIT, $0-88
+	MOVQ qa+0(FP), DI
+	MOVQ qb+8(FP), SI
+	MOVQ cA+16(FP), R8
+	MOVQ cB+24(FP), R9
+	MOVQ inA+32(FP), R10
+	MOVQ outA+40(FP), R11
+	MOVQ inB+48(FP), R12
+	MOVQ outB+56(FP), R13
+	MOVQ invW+64(FP), BX
+	MOVQ n+72(FP), CX
+	VBROADCASTSS kh+80(FP), Y10
+	VBROADCASTSS s+84(FP), Y11
+	MOVL $0x3f800000, AX // 1
+	MOVL AX, X12
+	VBROADCASTSS X12, Y12
+	VSUBPS Y11, Y12, Y12 // 1 − s
+	MOVL $0x46800000, AX // 2^14
+	MOVL AX, X13
+	VBROADCASTSS X13, Y13
+	XORQ DX, DX
+
+means:
+	CMPQ CX, $8
+	JL   meansdone
+	VMOVUPS (R8)(DX*1), Y0
+	VADDPS  (R10)(DX*1), Y0, Y0
+	VSUBPS  (R11)(DX*1), Y0, Y0
+	VMOVUPS Y0, (R8)(DX*1)
+	VMOVUPS (R9)(DX*1), Y1
+	VADDPS  (R12)(DX*1), Y1, Y1
+	VSUBPS  (R13)(DX*1), Y1, Y1
+	VMOVUPS Y1, (R9)(DX*1)
+	VMOVUPS (BX)(DX*1), Y2
+	VMULPS  Y10, Y2, Y2 // k
+	VMULPS  Y0, Y11, Y0 // s·sa
+	VMULPS  Y2, Y0, Y0
+	VADDPS  Y12, Y0, Y0
+	VMULPS  Y13, Y0, Y0
+	VCVTTPS2DQ Y0, Y0
+	VMULPS  Y1, Y11, Y1 // s·sb
+	VMULPS  Y2, Y1, Y1
+	VMULPS  Y13, Y1, Y1
+	VCVTTPS2DQ Y1, Y1
+	VMOVDQU Y0, (DI)(DX*1)
+	VMOVDQU Y1, (SI)(DX*1)
+	ADDQ $32, DX
+	SUBQ $8, CX
+	JMP  means
+
+meansdone:
+	VZEROUPPER
+	RET

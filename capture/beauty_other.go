@@ -10,3 +10,11 @@ func expandBlocks(d, s []byte, c0, c1 []uint64, t uint64, pl *pairTable) int { r
 func towardGreyBlocks(dst, src []byte, k uint64) int { return 0 }
 
 func scaleChromaBlocks(dst, src []byte, k uint64) int { return 0 }
+
+func colCoeffsBlocks(ca, cb []float32, c1, c2, in1, out1, in2, out2 []int32, invW []float32, kh, eps float32) int {
+	return 0
+}
+
+func colMeansBlocks(qa, qb []int32, cA, cB, inA, outA, inB, outB, invW []float32, kh, s float32) int {
+	return 0
+}
