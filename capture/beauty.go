@@ -457,7 +457,7 @@ func colMeans(qa, qb []int32, hc []uint64, cA, cB, inA, outA, inB, outB []float3
 		qb[x] = int32(s * sb * k * one)
 	}
 	hc = hc[:n-1]
-	for x := range hc {
+	for x := packHalfwayBlocks(hc, qa, qb); x < len(hc); x++ {
 		a := uint64(min((qa[x]+qa[x+1])>>(beautyQ-7), 256))
 		b := uint64(max(qb[x]+qb[x+1], 0) >> (beautyQ - 7))
 		// A lane of expandRow must not carry into the next: 255·a + b ≤

@@ -75,3 +75,17 @@ func colMeansBlocks(qa, qb []int32, cA, cB, inA, outA, inB, outB, invW []float32
 	colMeansAVX2(&qa[0], &qb[0], &cA[0], &cB[0], &inA[0], &outA[0], &inB[0], &outB[0], &invW[0], n, kh, s)
 	return n
 }
+
+//go:noescape
+func packHalfwayAVX2(hc *uint64, qa, qb *int32, n int)
+
+// packHalfwayBlocks does the first coefficients of colMeans's second loop
+// eight at a time and returns how many it did (qa and qb have len(hc)+1).
+func packHalfwayBlocks(hc []uint64, qa, qb []int32) int {
+	n := len(hc) &^ 7
+	if !expandAVX2 || n == 0 || len(qa) <= n || len(qb) <= n {
+		return 0
+	}
+	packHalfwayAVX2(&hc[0], &qa[0], &qb[0], n)
+	return n
+}

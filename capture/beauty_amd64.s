@@ -266,3 +266,51 @@ means:
 meansdone:
 	VZEROUPPER
 	RET
+
+// func packHalfwayAVX2(hc *uint64, qa, qb *int32, n int)
+//
+// colMeans's second loop eight coefficients a step: a = min((qa[x] +
+// qa[x+1]) >> 7, 256), b = max(qb[x] + qb[x+1], 0) >> 7, hc[x] =
+// a | min(b, 255·(256−a))<<32. Reads qa and qb up to n; n is a multiple of 8.
+TEXT ·packHalfwayAVX2(SB), NOSPLIT, $0-32
+	MOVQ hc+0(FP), DI
+	MOVQ qa+8(FP), R8
+	MOVQ qb+16(FP), R9
+	MOVQ n+24(FP), CX
+	MOVL $256, AX
+	MOVL AX, X12
+	VPBROADCASTD X12, Y12
+	VPXOR Y13, Y13, Y13
+	MOVL $65280, AX // 255·256
+	MOVL AX, X14
+	VPBROADCASTD X14, Y14
+	XORQ DX, DX
+
+pack:
+	CMPQ CX, $8
+	JL   packdone
+	VMOVDQU (R8)(DX*4), Y0
+	VPADDD  4(R8)(DX*4), Y0, Y0
+	VPSRAD  $7, Y0, Y0
+	VPMINSD Y12, Y0, Y0 // a
+	VMOVDQU (R9)(DX*4), Y1
+	VPADDD  4(R9)(DX*4), Y1, Y1
+	VPMAXSD Y13, Y1, Y1
+	VPSRLD  $7, Y1, Y1 // b
+	VPSLLD  $8, Y0, Y2
+	VPSUBD  Y0, Y2, Y2
+	VPSUBD  Y2, Y14, Y2 // 255·(256−a)
+	VPMINSD Y2, Y1, Y1
+	VPUNPCKLDQ Y1, Y0, Y3
+	VPUNPCKHDQ Y1, Y0, Y4
+	VPERM2I128 $0x20, Y4, Y3, Y5
+	VPERM2I128 $0x31, Y4, Y3, Y6
+	VMOVDQU Y5, (DI)(DX*8)
+	VMOVDQU Y6, 32(DI)(DX*8)
+	ADDQ $8, DX
+	SUBQ $8, CX
+	JMP  pack
+
+packdone:
+	VZEROUPPER
+	RET

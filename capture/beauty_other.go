@@ -18,3 +18,5 @@ func colCoeffsBlocks(ca, cb []float32, c1, c2, in1, out1, in2, out2 []int32, inv
 func colMeansBlocks(qa, qb []int32, cA, cB, inA, outA, inB, outB, invW []float32, kh, s float32) int {
 	return 0
 }
+
+func packHalfwayBlocks(hc []uint64, qa, qb []int32) int { return 0 }
