@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -11,8 +12,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -226,39 +229,98 @@ func need(t *testing.T, path, how string) {
 }
 
 // startXvfb runs a virtual X display for the test and returns its name.
+// Numbers from :90 up keep clear of the displays people's own tools use
+// (:0, :1). Xvfb says through -displayfd when it accepts clients on the
+// display: that is how the test knows the display is its own server's, not
+// another test run's that took the number between the check here and the
+// start (which a probe would find, and which goes when that run ends).
 func startXvfb(t *testing.T) string {
 	t.Helper()
 	for n := 90; n < 140; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+		if xServerAlive(n) {
 			continue
 		}
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
-		}
-		display := fmt.Sprintf(":%d", n)
-		cmd := exec.Command("Xvfb", display, "-screen", "0", "1400x900x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start Xvfb: %v", err)
-		}
-		gone := make(chan struct{})
-		go func() { cmd.Wait(); close(gone) }()
-		t.Cleanup(func() { cmd.Process.Kill(); <-gone })
-		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-			select {
-			case <-gone: // the display was taken after all: try the next one
-				deadline = time.Time{}
-				continue
-			default:
-			}
-			probe := exec.Command("xdotool", "getdisplaygeometry")
-			probe.Env = append(os.Environ(), "DISPLAY="+display)
-			if probe.Run() == nil {
-				return display
-			}
+		if display, ok := tryXvfb(t, n); ok {
+			return display
 		}
 	}
 	t.Fatal("no X display between :90 and :139 could be started")
 	return ""
+}
+
+// xServerAlive reports whether display n's lock file names a running
+// process. A server that was killed leaves its lock and socket behind;
+// Xvfb takes such a display over, so only a live one is skipped.
+func xServerAlive(n int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/tmp/.X%d-lock", n))
+	if errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	pid, perr := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || perr != nil || pid <= 0 {
+		return true // unreadable: leave it alone
+	}
+	err = syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// tryXvfb starts Xvfb on display n and waits until it serves it; false when
+// the display was taken after all (the server exits) or it never got ready.
+func tryXvfb(t *testing.T, n int) (string, bool) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	display := fmt.Sprintf(":%d", n)
+	cmd := exec.Command("Xvfb", display, "-displayfd", "3", "-screen", "0", "1400x900x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w} // fd 3 in Xvfb
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	gone := make(chan struct{})
+	go func() { cmd.Wait(); close(gone) }()
+	// SIGTERM lets Xvfb remove its socket and lock file, so the display
+	// number is free again for the next run (a killed server leaves both).
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-gone:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-gone
+		}
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		b := make([]byte, 16)
+		k, _ := r.Read(b) // the display number once it serves; nothing if it exits
+		ready <- strings.TrimSpace(string(b[:k])) == strconv.Itoa(n)
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			stop()
+			return "", false
+		}
+	case <-time.After(30 * time.Second):
+		stop()
+		return "", false
+	}
+	// Served, but a client may still be refused for a moment: wait until
+	// one gets through, as the studio's toolkit gives up at once.
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		probe := exec.Command("xdotool", "getdisplaygeometry")
+		probe.Env = append(os.Environ(), "DISPLAY="+display)
+		if probe.Run() == nil {
+			t.Cleanup(stop)
+			return display, true
+		}
+	}
+	stop()
+	return "", false
 }
 
 // isWindowID reports whether s is an X window id as xdotool prints it.
