@@ -285,7 +285,18 @@ func TestBeautyAllocatesNothingPerFrame(t *testing.T) {
 
 // BenchmarkBeauty720p is the filter on one 1280×720 camera frame with every
 // setting on (go test ./capture -run '^$' -bench Beauty720p -cpu 1).
-func BenchmarkBeauty720p(b *testing.B) {
+func BenchmarkBeauty720p(b *testing.B) { benchBeauty720p(b) }
+
+// BenchmarkBeauty720pPlainGo is the same without the AVX2 loops, as on a
+// processor that has none.
+func BenchmarkBeauty720pPlainGo(b *testing.B) {
+	saved := expandAVX2
+	expandAVX2 = false
+	defer func() { expandAVX2 = saved }()
+	benchBeauty720p(b)
+}
+
+func benchBeauty720p(b *testing.B) {
 	src := testFace(1280, 720, 0.6)
 	dst := NewI420(1280, 720)
 	f := NewBeautyFilter(Beauty{Smooth: 70, Brighten: 50, Light: 50})
