@@ -254,13 +254,18 @@ func (f *BeautyFilter) reduceFast(src *image.YCbCr) {
 		y := by*beautyScale + 1
 		r0 := src.Y[y*src.YStride : y*src.YStride+w]
 		r1 := src.Y[(y+1)*src.YStride : (y+1)*src.YStride+w]
-		for i := range acc {
+		out := f.lo[by*lw : (by+1)*lw]
+		done := reduceRowBlocks(out, r0, r1) // blocks done; acc carries two a word
+		if done == len(out) {
+			continue
+		}
+		for i := done / 2; i < len(acc); i++ {
 			v0 := binary.LittleEndian.Uint64(r0[8*i:])
 			v1 := binary.LittleEndian.Uint64(r1[8*i:])
 			acc[i] = v0&m + (v0>>8)&m + v1&m + (v1>>8)&m
 		}
-		out := f.lo[by*lw : (by+1)*lw]
-		for i, v := range acc {
+		for i := done / 2; i < len(acc); i++ {
+			v := acc[i]
 			if 2*i+1 >= len(out) {
 				break
 			}

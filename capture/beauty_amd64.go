@@ -89,3 +89,17 @@ func packHalfwayBlocks(hc []uint64, qa, qb []int32) int {
 	packHalfwayAVX2(&hc[0], &qa[0], &qb[0], n)
 	return n
 }
+
+//go:noescape
+func reduceRowAVX2(out *int32, r0, r1 *byte, n int)
+
+// reduceRowBlocks does the first blocks of a reduced row eight at a time
+// and returns how many it did.
+func reduceRowBlocks(out []int32, r0, r1 []byte) int {
+	n := min(len(out), len(r0)/4, len(r1)/4) &^ 7
+	if !expandAVX2 || n == 0 {
+		return 0
+	}
+	reduceRowAVX2(&out[0], &r0[0], &r1[0], n)
+	return n
+}

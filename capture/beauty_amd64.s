@@ -314,3 +314,39 @@ pack:
 packdone:
 	VZEROUPPER
 	RET
+
+// func reduceRowAVX2(out *int32, r0, r1 *byte, n int)
+//
+// reduceFast's row, eight blocks (32 pixels of each of the two rows) a step:
+// out[k] = the sum of pixels 4k … 4k+3 of both rows. n is a multiple of 8.
+TEXT ·reduceRowAVX2(SB), NOSPLIT, $0-32
+	MOVQ out+0(FP), DI
+	MOVQ r0+8(FP), SI
+	MOVQ r1+16(FP), BX
+	MOVQ n+24(FP), CX
+	MOVL $0x01010101, AX
+	MOVL AX, X14
+	VPBROADCASTD X14, Y14 // bytes of 1
+	MOVL $0x00010001, AX
+	MOVL AX, X15
+	VPBROADCASTD X15, Y15 // words of 1
+
+reduce:
+	CMPQ CX, $8
+	JL   reducedone
+	VMOVDQU (SI), Y0
+	VMOVDQU (BX), Y1
+	VPMADDUBSW Y14, Y0, Y0 // neighbours' sums as words
+	VPMADDUBSW Y14, Y1, Y1
+	VPADDW   Y1, Y0, Y0
+	VPMADDWD Y15, Y0, Y0 // four pixels of both rows as dwords
+	VMOVDQU  Y0, (DI)
+	ADDQ $32, SI
+	ADDQ $32, BX
+	ADDQ $32, DI
+	SUBQ $8, CX
+	JMP  reduce
+
+reducedone:
+	VZEROUPPER
+	RET
