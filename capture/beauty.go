@@ -303,61 +303,59 @@ func (f *BeautyFilter) reduceAny(src *image.YCbCr) {
 }
 
 // boxRowInt writes the sums of src and of its squares over a window of
-// 2r+1 (the part inside the row at its ends), as running sums.
+// 2r+1 (the part inside the row at its ends).
 func boxRowInt(d1, d2, src []int32) {
 	const r = beautyRadius
 	n := len(src)
 	d1, d2 = d1[:n], d2[:n]
-	var s1, s2 int32
-	for i := 0; i < min(r, n); i++ {
-		s1 += src[i]
-		s2 += src[i] * src[i]
-	}
-	x := 0
-	for ; x < n && x <= r; x++ { // the window grows
-		if x+r < n {
-			v := src[x+r]
-			s1, s2 = s1+v, s2+v*v
+	tap := func(x int) {
+		var s1, s2 int32
+		for i := max(0, x-r); i <= min(n-1, x+r); i++ {
+			s1 += src[i]
+			s2 += src[i] * src[i]
 		}
 		d1[x], d2[x] = s1, s2
 	}
-	for ; x+r < n; x++ { // a whole window slides
-		v, o := src[x+r], src[x-r-1]
-		s1, s2 = s1+v-o, s2+v*v-o*o
-		d1[x], d2[x] = s1, s2
+	x := 0
+	for ; x < min(r, n); x++ {
+		tap(x)
 	}
-	for ; x < n; x++ { // the window shrinks
-		o := src[x-r-1]
-		s1, s2 = s1-o, s2-o*o
-		d1[x], d2[x] = s1, s2
+	if n > 2*r {
+		x += boxIntBlocks(d1[x:], d2[x:], src[x-r:], n-2*r)
+	}
+	for ; x < n; x++ {
+		tap(x)
 	}
 }
 
-// boxRowFloat writes the sums of two rows over a window of 2r+1, as
-// boxRowInt does.
+// boxRowFloat writes the sums of two rows over a window of 2r+1, each
+// summed left to right (as the vector loop does, so the bits agree).
 func boxRowFloat(d1, d2, a, b []float32) {
 	const r = beautyRadius
 	n := len(a)
 	d1, d2, b = d1[:n], d2[:n], b[:n]
-	var s1, s2 float32
-	for i := 0; i < min(r, n); i++ {
-		s1 += a[i]
-		s2 += b[i]
-	}
-	x := 0
-	for ; x < n && x <= r; x++ {
-		if x+r < n {
-			s1, s2 = s1+a[x+r], s2+b[x+r]
+	tap := func(x int) {
+		var s1, s2 float32
+		for i := max(0, x-r); i <= min(n-1, x+r); i++ {
+			s1 += a[i]
+			s2 += b[i]
 		}
 		d1[x], d2[x] = s1, s2
 	}
+	x := 0
+	for ; x < min(r, n); x++ {
+		tap(x)
+	}
+	if n > 2*r {
+		x += boxFloatBlocks(d1[x:], d2[x:], a[x-r:], b[x-r:], n-2*r)
+	}
 	for ; x+r < n; x++ {
-		s1, s2 = s1+a[x+r]-a[x-r-1], s2+b[x+r]-b[x-r-1]
-		d1[x], d2[x] = s1, s2
+		w, v := a[x-r:x+r+1:x+r+1], b[x-r:x+r+1:x+r+1]
+		d1[x] = w[0] + w[1] + w[2] + w[3] + w[4]
+		d2[x] = v[0] + v[1] + v[2] + v[3] + v[4]
 	}
 	for ; x < n; x++ {
-		s1, s2 = s1-a[x-r-1], s2-b[x-r-1]
-		d1[x], d2[x] = s1, s2
+		tap(x)
 	}
 }
 

@@ -103,3 +103,30 @@ func reduceRowBlocks(out []int32, r0, r1 []byte) int {
 	reduceRowAVX2(&out[0], &r0[0], &r1[0], n)
 	return n
 }
+
+//go:noescape
+func boxIntAVX2(d1, d2, src *int32, n int)
+
+//go:noescape
+func boxFloatAVX2(d1, d2, a, b *float32, n int)
+
+// boxIntBlocks does the first m of a row's n whole windows eight at a
+// time (src starts 2 before the first window's centre) and returns m.
+func boxIntBlocks(d1, d2, src []int32, n int) int {
+	m := n &^ 7
+	if !expandAVX2 || m == 0 || len(d1) < m || len(d2) < m || len(src) < m+2*beautyRadius {
+		return 0
+	}
+	boxIntAVX2(&d1[0], &d2[0], &src[0], m)
+	return m
+}
+
+// boxFloatBlocks is boxIntBlocks for boxRowFloat.
+func boxFloatBlocks(d1, d2, a, b []float32, n int) int {
+	m := n &^ 7
+	if !expandAVX2 || m == 0 || len(d1) < m || len(d2) < m || len(a) < m+2*beautyRadius || len(b) < m+2*beautyRadius {
+		return 0
+	}
+	boxFloatAVX2(&d1[0], &d2[0], &a[0], &b[0], m)
+	return m
+}

@@ -350,3 +350,85 @@ reduce:
 reducedone:
 	VZEROUPPER
 	RET
+
+// func boxIntAVX2(d1, d2, src *int32, n int)
+//
+// boxRowInt's whole windows eight outputs a step: d1[x] = src[x] + … +
+// src[x+4], d2[x] the same of the squares (src points 2 before the first
+// output's centre). Returns after n&^7 outputs.
+TEXT ·boxIntAVX2(SB), NOSPLIT, $0-32
+	MOVQ d1+0(FP), DI
+	MOVQ d2+8(FP), SI
+	MOVQ src+16(FP), BX
+	MOVQ n+24(FP), CX
+
+boxint:
+	CMPQ CX, $8
+	JL   boxintdone
+	VMOVDQU (BX), Y0
+	VPMULLD Y0, Y0, Y5
+	VMOVDQU 4(BX), Y1
+	VPADDD  Y1, Y0, Y0
+	VPMULLD Y1, Y1, Y1
+	VPADDD  Y1, Y5, Y5
+	VMOVDQU 8(BX), Y1
+	VPADDD  Y1, Y0, Y0
+	VPMULLD Y1, Y1, Y1
+	VPADDD  Y1, Y5, Y5
+	VMOVDQU 12(BX), Y1
+	VPADDD  Y1, Y0, Y0
+	VPMULLD Y1, Y1, Y1
+	VPADDD  Y1, Y5, Y5
+	VMOVDQU 16(BX), Y1
+	VPADDD  Y1, Y0, Y0
+	VPMULLD Y1, Y1, Y1
+	VPADDD  Y1, Y5, Y5
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y5, (SI)
+	ADDQ $32, BX
+	ADDQ $32, DI
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP  boxint
+
+boxintdone:
+	VZEROUPPER
+	RET
+
+// func boxFloatAVX2(d1, d2, a, b *float32, n int)
+//
+// boxRowFloat's whole windows eight outputs a step, each window summed left
+// to right: d1[x] = (((a[x] + a[x+1]) + a[x+2]) + a[x+3]) + a[x+4], d2 the
+// same of b (a and b point 2 before the first output's centre).
+TEXT ·boxFloatAVX2(SB), NOSPLIT, $0-40
+	MOVQ d1+0(FP), DI
+	MOVQ d2+8(FP), SI
+	MOVQ a+16(FP), BX
+	MOVQ b+24(FP), DX
+	MOVQ n+32(FP), CX
+
+boxfloat:
+	CMPQ CX, $8
+	JL   boxfloatdone
+	VMOVUPS (BX), Y0
+	VADDPS  4(BX), Y0, Y0
+	VADDPS  8(BX), Y0, Y0
+	VADDPS  12(BX), Y0, Y0
+	VADDPS  16(BX), Y0, Y0
+	VMOVUPS (DX), Y1
+	VADDPS  4(DX), Y1, Y1
+	VADDPS  8(DX), Y1, Y1
+	VADDPS  12(DX), Y1, Y1
+	VADDPS  16(DX), Y1, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, (SI)
+	ADDQ $32, BX
+	ADDQ $32, DX
+	ADDQ $32, DI
+	ADDQ $32, SI
+	SUBQ $8, CX
+	JMP  boxfloat
+
+boxfloatdone:
+	VZEROUPPER
+	RET

@@ -22,3 +22,7 @@ func colMeansBlocks(qa, qb []int32, cA, cB, inA, outA, inB, outB, invW []float32
 func packHalfwayBlocks(hc []uint64, qa, qb []int32) int { return 0 }
 
 func reduceRowBlocks(out []int32, r0, r1 []byte) int { return 0 }
+
+func boxIntBlocks(d1, d2, src []int32, n int) int { return 0 }
+
+func boxFloatBlocks(d1, d2, a, b []float32, n int) int { return 0 }
