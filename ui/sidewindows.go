@@ -58,9 +58,16 @@ func (w *studioWindow) openProducts() {
 			defer cancel()
 			return w.studio.ShowToolCard(ctx, kind)
 		}, w.cfg.Dispatch))
-		w.side.products.win.SetCloseIntercept(func() { w.side.products.win.Hide() })
-		w.side.products.win.Resize(fyne.NewSize(720, 640))
+		pw := w.side.products
+		// Hidden, the Tools tab stops following the platform and redrawing.
+		pw.win.SetCloseIntercept(func() {
+			pw.tools.setShown(false)
+			pw.win.Hide()
+		})
+		pw.win.SetOnClosed(pw.tools.close) // the studio window closes it at the end
+		pw.win.Resize(fyne.NewSize(720, 640))
 	}
+	w.side.products.tools.setShown(true)
 	w.side.products.win.Show()
 }
 

@@ -3,8 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -29,6 +32,16 @@ type toolkitAPI interface {
 // coupon, start a flash sale on a product, send a red envelope, and the
 // running state of each (entrants, claimed, remaining, time left).
 type toolsTab struct {
+	// shown: the product window is on screen, so follow keeps the list
+	// current; a hidden window costs no reads and no redraws. stop ends
+	// follow (the studio window closed).
+	shown    atomic.Bool
+	stop     chan struct{}
+	stopOnce sync.Once
+	// drawn is what the running list shows now, so draw rebuilds it only
+	// when a line changed; redraws counts the rebuilds (tests).
+	drawn   []string
+	redraws int
 	toolkit func() toolkitAPI // the selected show's, or nil
 	desk    *app.ProductDesk
 	// cards puts a tool's card on the program ("" takes it down); nil hides the buttons.
@@ -65,7 +78,8 @@ func newToolsTab(toolkit func() toolkitAPI, desk *app.ProductDesk, cards func(ki
 	if dispatch == nil {
 		dispatch = fyne.Do
 	}
-	t := &toolsTab{toolkit: toolkit, desk: desk, cards: cards, dispatch: dispatch}
+	t := &toolsTab{toolkit: toolkit, desk: desk, cards: cards, dispatch: dispatch, stop: make(chan struct{})}
+	t.shown.Store(true)
 	entry := func(placeholder, text string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(placeholder)
@@ -353,22 +367,48 @@ func (t *toolsTab) refresh() {
 	})
 }
 
-// follow keeps the running list current: the countdowns every second, the
-// state from the platform every few seconds (and at once on a change, see
-// changed). The wall-clock ticker only paces the window's redraws.
+// follow keeps the running list current while the window is shown: the
+// countdowns every second, the state from the platform every few seconds
+// (and at once on a change, see changed). The wall-clock ticker only paces
+// the window's redraws. It ends with close.
 func (t *toolsTab) follow() {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	n := 0
 	for {
-		<-tick.C
-		n++
-		if n%3 == 0 {
-			t.refresh()
-			continue
+		select {
+		case <-t.stop:
+			return
+		case <-tick.C:
 		}
-		t.dispatch(t.draw)
+		n++
+		t.step(n)
 	}
+}
+
+// step is follow's n-th second: nothing while the window is hidden.
+func (t *toolsTab) step(n int) {
+	if !t.shown.Load() {
+		return
+	}
+	if n%3 == 0 {
+		t.refresh()
+		return
+	}
+	t.dispatch(t.draw)
+}
+
+// setShown says whether the product window is on screen; shown again, the
+// list is read at once.
+func (t *toolsTab) setShown(on bool) {
+	if t.shown.Swap(on) != on && on {
+		go t.refresh()
+	}
+}
+
+// close ends follow; the tab is not used after.
+func (t *toolsTab) close() {
+	t.stopOnce.Do(func() { close(t.stop) })
 }
 
 // changed asks for a fresh read (a ToolkitChanged event); it never blocks.
@@ -376,13 +416,16 @@ func (t *toolsTab) changed() {
 	go t.refresh()
 }
 
-// draw fills the running list, counting the time left down from the last read.
+// draw fills the running list, counting the time left down from the last
+// read; an unchanged list is left as it is (no relayout, no repaint).
 func (t *toolsTab) draw() {
-	t.running.RemoveAll()
+	type row struct {
+		text          string
+		bold, details bool
+	}
+	var rows []row
 	if len(t.state) == 0 {
-		t.running.Add(widget.NewLabel(lang.L("Nothing running yet.")))
-		t.box.Refresh()
-		return
+		rows = append(rows, row{text: lang.L("Nothing running yet.")})
 	}
 	elapsed := time.Since(t.fetchedAt) // see refresh
 	for i, s := range t.state {
@@ -393,18 +436,31 @@ func (t *toolsTab) draw() {
 		if left := s.Left - elapsed; s.Left > 0 && left > 0 {
 			line += " — " + fmt.Sprintf(lang.L("%s left"), countdownText(left))
 		}
-		l := widget.NewLabel(line)
-		l.Truncation = fyne.TextTruncateEllipsis
-		if s.Active {
-			l.TextStyle.Bold = true
+		rows = append(rows, row{text: line, bold: s.Active})
+		for _, d := range s.Details {
+			rows = append(rows, row{text: "    " + d, details: true})
+		}
+	}
+	key := make([]string, len(rows))
+	for i, r := range rows {
+		key[i] = fmt.Sprintf("%t%t%s", r.bold, r.details, r.text)
+	}
+	if t.drawn != nil && slices.Equal(key, t.drawn) {
+		return
+	}
+	t.drawn = key
+	t.redraws++
+	t.running.RemoveAll()
+	for _, r := range rows {
+		l := widget.NewLabel(r.text)
+		if len(t.state) > 0 {
+			l.Truncation = fyne.TextTruncateEllipsis
+		}
+		l.TextStyle.Bold = r.bold
+		if r.details {
+			l.Importance = widget.LowImportance
 		}
 		t.running.Add(l)
-		for _, d := range s.Details {
-			dl := widget.NewLabel("    " + d)
-			dl.Truncation = fyne.TextTruncateEllipsis
-			dl.Importance = widget.LowImportance
-			t.running.Add(dl)
-		}
 	}
 	t.box.Refresh() // the list's height changed: lay the tab out again
 }

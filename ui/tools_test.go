@@ -35,6 +35,7 @@ type fakeToolkit struct {
 	reds     []app.NewEnvelope
 	state    []app.ToolState
 	failNext error
+	reads    int // State calls
 }
 
 func (f *fakeToolkit) fail() error {
@@ -84,6 +85,7 @@ func (f *fakeToolkit) SendRedEnvelope(_ context.Context, e app.NewEnvelope) (app
 func (f *fakeToolkit) State(context.Context) ([]app.ToolState, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.reads++
 	return append([]app.ToolState{}, f.state...), nil
 }
 
@@ -248,4 +250,50 @@ func TestSocialStripThanksAndProgram(t *testing.T) {
 		fs.events <- app.SocialReceived{Line: app.FeedLine{Kind: "welcome", Text: "欢迎 新人 来到直播间"}}
 	}
 	h.waitFor("the strip to keep the newest lines", func() bool { return len(h.w.comments.social.lines) == maxSocialLines })
+}
+
+// TestToolsTabIdle: a hidden Tools tab neither reads the platform nor
+// redraws, and a shown one rebuilds its running list only when a line
+// changed (every rebuild relays out and repaints the whole window).
+func TestToolsTabIdle(t *testing.T) {
+	a := test.NewTempApp(t)
+	desk, _, _ := deskFixture(t)
+	fk := &fakeToolkit{state: []app.ToolState{{Kind: "coupon", ID: "c1", Title: "满99减10", Status: "3 of 50 claimed", Active: true}}}
+	w := newProductWindow(a, desk)
+	tt := newToolsTab(func() toolkitAPI { return fk }, desk, nil, uiQueue.put)
+	w.addTools(tt)
+	tt.close() // the seconds are stepped by hand below
+	reads := func() int { fk.mu.Lock(); defer fk.mu.Unlock(); return fk.reads }
+
+	tt.step(3) // a read of the platform, then a draw
+	waitUntil(t, "the coupon's line", func() bool { return strings.Contains(runningText(tt), "3 of 50 claimed") })
+	drawn := tt.redraws
+	for n := 4; n <= 9; n++ {
+		tt.step(n)
+	}
+	waitUntil(t, "two more reads", func() bool { return reads() >= 3 })
+	for len(uiQueue.ch) > 0 {
+		(<-uiQueue.ch)()
+	}
+	if tt.redraws != drawn {
+		t.Errorf("the unchanged list was rebuilt %d times in 6 s", tt.redraws-drawn)
+	}
+
+	tt.setShown(false)
+	before := reads()
+	for n := 10; n <= 30; n++ {
+		tt.step(n)
+	}
+	if got := reads(); got != before || len(uiQueue.ch) != 0 {
+		t.Errorf("hidden, the tab read the platform %d times and queued %d redraws", got-before, len(uiQueue.ch))
+	}
+
+	fk.mu.Lock()
+	fk.state[0].Status = "4 of 50 claimed"
+	fk.mu.Unlock()
+	tt.setShown(true) // shown again: read at once
+	waitUntil(t, "the new count", func() bool { return strings.Contains(runningText(tt), "4 of 50 claimed") })
+	if tt.redraws != drawn+1 {
+		t.Errorf("one changed line: %d rebuilds", tt.redraws-drawn)
+	}
 }
