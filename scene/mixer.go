@@ -53,7 +53,23 @@ type mixInput struct {
 	underruns uint64
 	overflows uint64
 	peak      float64
+	// The standing queue: the least a source had waiting after a mix, over
+	// the last trimEvery mixes; what it never needed is dropped.
+	low     int
+	mixes   int
+	trimmed uint64 // samples dropped as standing queue
 }
+
+// A source that delivered ahead of the mix (opened before the mixer
+// started, or after a stall) would otherwise keep that lead as delay for the
+// rest of the show: every mix takes one chunk and the source adds one. Over
+// each trimEvery mixes the mixer notes the least a source had left over;
+// beyond trimKeep of it, the sound is older than it needs to be, and the
+// excess is dropped once (a skip of that much, like a jitter buffer's).
+const (
+	trimEvery = 50                      // mixes: one second
+	trimKeep  = capture.ChunkFrames * 2 // samples: 20 ms of stereo kept against jitter
+)
 
 // NewMixer makes a mixer; Run starts its clock.
 func NewMixer(cfg MixerConfig) *Mixer {
@@ -272,6 +288,16 @@ func (m *Mixer) Mix(at time.Time) capture.AudioChunk {
 		}
 		in.peak = min(float64(pk)/math.MaxInt16, 1)
 		in.buf = append(in.buf[:0], in.buf[take:]...)
+		if in.mixes == 0 || len(in.buf) < in.low {
+			in.low = len(in.buf)
+		}
+		if in.mixes++; in.mixes == trimEvery {
+			if over := (in.low - trimKeep) &^ 1; over > 0 {
+				in.buf = append(in.buf[:0], in.buf[over:]...)
+				in.trimmed += uint64(over / 2)
+			}
+			in.mixes = 0
+		}
 		in.mu.Unlock()
 	}
 	out := make([]int16, n)
@@ -320,7 +346,10 @@ type MixerStats struct {
 type MixSourceStats struct {
 	ID                   string
 	Underruns, Overflows uint64
-	Err                  error
+	// Trimmed is the sound dropped as a standing queue (see trimEvery);
+	// Waiting is what the source has ready now.
+	Trimmed, Waiting time.Duration
+	Err              error
 }
 
 func (m *Mixer) Stats() MixerStats {
@@ -329,8 +358,12 @@ func (m *Mixer) Stats() MixerStats {
 	defer m.mu.Unlock()
 	for _, in := range m.inputs {
 		in.mu.Lock()
-		st.Sources = append(st.Sources, MixSourceStats{ID: in.id, Underruns: in.underruns, Overflows: in.overflows, Err: in.err})
+		st.Sources = append(st.Sources, MixSourceStats{ID: in.id, Underruns: in.underruns, Overflows: in.overflows,
+			Trimmed: frames(int64(in.trimmed)), Waiting: frames(int64(len(in.buf) / 2)), Err: in.err})
 		in.mu.Unlock()
 	}
 	return st
 }
+
+// frames is the duration of n sample frames at the capture rate.
+func frames(n int64) time.Duration { return time.Duration(n) * time.Second / capture.SampleRate }

@@ -228,3 +228,48 @@ func TestMixerSkipsBeyondCatchUp(t *testing.T) {
 		t.Fatalf("after a 1 s stall: %d chunks made, %d skipped; want %d and %d", st.Chunks, st.Skipped, want, 50-want)
 	}
 }
+
+// A source that got ahead of the mix (four chunks waiting when the show
+// starts) does not keep that lead as delay: within a second the mixer drops
+// the standing queue, and the sound it mixes is at most a chunk old.
+func TestMixerDropsAStandingQueue(t *testing.T) {
+	m := NewMixer(MixerConfig{Clock: clock.NewFake(t0)})
+	src := newChunkSource()
+	defer src.Close()
+	if err := m.Add("mic", src, 1); err != nil {
+		t.Fatal(err)
+	}
+	waiting := func(want time.Duration) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for m.Stats().Sources[0].Waiting != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("the source has %v waiting, want %v", m.Stats().Sources[0].Waiting, want)
+			}
+			time.Sleep(100 * time.Microsecond)
+		}
+	}
+	for v := int16(1); v <= 4; v++ {
+		src.ch <- constChunk(v, 2)
+	}
+	waiting(4 * capture.ChunkDuration)
+	pushed := int16(4)
+	var lag []int16
+	for i := 1; i <= 60; i++ {
+		before := m.Stats().Sources[0].Waiting
+		pushed++
+		src.ch <- constChunk(pushed, 2)
+		waiting(before + capture.ChunkDuration)
+		c := m.Mix(t0.Add(time.Duration(i) * capture.ChunkDuration))
+		lag = append(lag, pushed-c.Samples[0])
+	}
+	if lag[0] != 4 || lag[48] != 4 {
+		t.Fatalf("before the first second the sound mixed lags %d and %d chunks, want the 4 it was given", lag[0], lag[48])
+	}
+	if last := lag[len(lag)-1]; last > 1 {
+		t.Fatalf("after a second the sound mixed is still %d chunks old", last)
+	}
+	if tr := m.Stats().Sources[0].Trimmed; tr != 3*capture.ChunkDuration {
+		t.Fatalf("%v dropped as standing queue, want 60ms", tr)
+	}
+}
