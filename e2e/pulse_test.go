@@ -2,10 +2,13 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -96,4 +99,84 @@ func (ss *soundServer) browserOptions(sinkMs int) []chromedp.ExecAllocatorOption
 		env = append(env, "PULSE_LATENCY_MSEC="+strconv.Itoa(sinkMs))
 	}
 	return []chromedp.ExecAllocatorOption{chromedp.Env(env...), chromedp.Flag("mute-audio", false)}
+}
+
+// listen records the viewer's speakers (the null sink's monitor) with
+// parec and notes, on the wall clock, the onset of every burst of the sound
+// time code (soundcode_test.go) that reaches them: what a viewer hears and
+// when. It stops with the test.
+func (ss *soundServer) listen(t testing.TB) *hearing {
+	t.Helper()
+	bin, err := exec.LookPath("parec")
+	if err != nil {
+		t.Skipf("no parec to hear the sound time code (apt-get install pulseaudio-utils): %v", err)
+	}
+	cmd := exec.Command(bin, "-d", "viewer_speakers.monitor", "--raw", "--format=s16le", "--rate=48000", "--channels=1", "--latency-msec=5")
+	cmd.Env = append(os.Environ(), "PULSE_SERVER=unix:"+ss.socket, "PULSE_RUNTIME_PATH="+ss.dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start parec: %v", err)
+	}
+	h := &hearing{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 480) // 5 ms
+		quiet := math.MaxInt
+		for {
+			n, err := out.Read(buf)
+			at := time.Now()
+			for i := 0; i+1 < n; i += 2 {
+				v := int16(binary.LittleEndian.Uint16(buf[i:]))
+				if v > -soundCodeThreshold && v < soundCodeThreshold {
+					quiet++
+					continue
+				}
+				if quiet > 48000*3/10 {
+					// This sample left the speakers (n-i)/2 samples before the read returned.
+					heard := at.Add(-time.Duration((n-i)/2) * time.Second / 48000)
+					h.add(heard)
+				}
+				quiet = 0
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		<-done
+	})
+	return h
+}
+
+// hearing holds the sound time code's delays as heard: onset time minus the
+// whole second it was captured at (the sound's latency is well under a second).
+type hearing struct {
+	mu     sync.Mutex
+	delays []float64
+}
+
+func (h *hearing) add(at time.Time) {
+	ms := float64(at.UnixNano()%int64(time.Second)) / 1e6
+	h.mu.Lock()
+	h.delays = append(h.delays, ms)
+	h.mu.Unlock()
+}
+
+func (h *hearing) count() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.delays)
+}
+
+func (h *hearing) since(n int) []float64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.delays[n:])
 }

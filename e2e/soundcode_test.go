@@ -12,8 +12,9 @@ import (
 // (so the receivers' jitter buffers work on sound, not silence) with a loud
 // 20 ms burst of 1 kHz at every whole second of the wall clock. The chunk
 // that starts at a whole second carries the burst, and its capture time is
-// that second; the viewer page (soundcode=1) notes when each onset is
-// played. Chunks are paced on the wall clock like a sound card's.
+// that second; the harness hears each onset at the viewer's speakers
+// (soundServer.listen). A chunk is handed over at the end of the 20 ms it
+// covers, as a sound card hands over what it has recorded.
 type soundCode struct {
 	mu     sync.Mutex
 	next   time.Time
@@ -21,6 +22,9 @@ type soundCode struct {
 	closed chan struct{}
 	once   sync.Once
 }
+
+// soundCodeThreshold tells a burst from the quiet tone (0.8 against 0.05 of full scale).
+const soundCodeThreshold = math.MaxInt16 * 3 / 10
 
 func newSoundCode() *soundCode { return &soundCode{closed: make(chan struct{})} }
 
@@ -34,7 +38,7 @@ func (s *soundCode) Read() (capture.AudioChunk, error) {
 	if s.next.IsZero() {
 		s.next = time.Now().Truncate(capture.ChunkDuration).Add(capture.ChunkDuration)
 	}
-	if d := time.Until(s.next); d > 0 {
+	if d := time.Until(s.next.Add(capture.ChunkDuration)); d > 0 {
 		select {
 		case <-time.After(d): // a sound card delivers on its own clock
 		case <-s.closed:

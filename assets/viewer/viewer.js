@@ -16,10 +16,6 @@
   // so the picture is not held back to the sound's jitter buffer; the
   // latency harness measures what that costs in lip sync.
   const ownSync = params.get("sync") === "0";
-  // soundcode=1 (with measure=1): the publisher's sound carries a loud burst
-  // at every whole second of its capture clock; the page notes when each
-  // burst's onset is played, for the sound's own latency and lip sync.
-  const soundCode = measure && params.get("soundcode") === "1";
 
   const MAX_COMMENTS = 200;
   const MAX_COMMENT_CHARS = 200;
@@ -572,38 +568,8 @@
   // samples: display time minus capture time (glass to glass); network: the
   // time the frame's last packet arrived minus capture time, where the
   // browser reports it. Both in ms, one entry per decoded time code.
-  const latency = { samples: [], network: [], frameNumbers: [], misses: 0, decoded: 0, sound: [] };
+  const latency = { samples: [], network: [], frameNumbers: [], misses: 0, decoded: 0 };
 
-  // listenForSoundCode finds the bursts in the received sound. The onset's
-  // time is when that sample leaves the page's audio graph
-  // (getOutputTimestamp), which follows the media element's playout by the
-  // graph's own few milliseconds; the burst was captured at the whole second
-  // before it (the sound's latency is far below a second).
-  function listenForSoundCode(track) {
-    const ctx = new AudioContext({ latencyHint: "interactive" });
-    const src = ctx.createMediaStreamSource(new MediaStream([track]));
-    const proc = ctx.createScriptProcessor(256, 1, 1);
-    const silent = ctx.createGain();
-    silent.gain.value = 0;
-    let quiet = Infinity; // samples since the last loud one
-    proc.onaudioprocess = (e) => {
-      const d = e.inputBuffer.getChannelData(0);
-      for (let i = 0; i < d.length; i++) {
-        if (Math.abs(d[i]) < 0.3) { quiet++; continue; }
-        if (quiet > ctx.sampleRate * 0.3) {
-          const ts = ctx.getOutputTimestamp();
-          const at = performance.timeOrigin + ts.performanceTime + (e.playbackTime + i / ctx.sampleRate - ts.contextTime) * 1000;
-          latency.sound.push(at - Math.floor(at / 1000) * 1000);
-          if (latency.sound.length > MAX_SAMPLES) latency.sound.shift();
-        }
-        quiet = 0;
-      }
-    };
-    src.connect(proc);
-    proc.connect(silent);
-    silent.connect(ctx.destination);
-    ctx.resume().catch(() => {});
-  }
 
   // splitSync gives the audio section's msid a stream id of its own.
   function splitSync(sdp) {
@@ -648,7 +614,6 @@
       pc.ontrack = (e) => {
         if (params.has("jbt") && "jitterBufferTarget" in e.receiver) e.receiver.jitterBufferTarget = Number(params.get("jbt"));
         stream.addTrack(e.track);
-        if (soundCode && e.track.kind === "audio") listenForSoundCode(e.track);
         if (ui.video.srcObject !== stream) ui.video.srcObject = stream;
         ui.video.play().catch(() => {});
       };
@@ -871,7 +836,7 @@
     mediaStats,
     latency: () => ({
       samples: latency.samples.slice(), network: latency.network.slice(), frames: latency.frameNumbers.slice(),
-      decoded: latency.decoded, misses: latency.misses, sound: latency.sound.slice(),
+      decoded: latency.decoded, misses: latency.misses,
     }),
   };
 
