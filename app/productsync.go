@@ -62,7 +62,8 @@ func (d *ProductDesk) publicImage(ctx context.Context, ref string) string {
 		url, err = up.UploadImage(ctx, data)
 	}
 	if err != nil {
-		d.cfg.Emit(Notice{Err: fmt.Errorf("the product picture %s could not go to the platform, so the buy card shows none: %w", ref, err)})
+		d.cfg.Emit(Notice{Err: fmt.Errorf("the product picture %s could not go to the platform, so the buy card shows none: %w", ref, err),
+			Msg: Say(err, "The product picture %s could not go to the platform, so the viewers' buy card shows none. Check the picture and the platform connection, then put the product on air again.", ref)})
 		return ""
 	}
 	d.mu.Lock()

@@ -181,9 +181,12 @@ func (t *Toolkit) State(ctx context.Context) ([]ToolState, error) {
 // FeedLine is one line of the social feed for the comment panel.
 type FeedLine struct {
 	Kind string // "gift", "welcome", "follow"
-	// Viewers named by the line (for thanking by name); Text is what the panel shows.
+	// Viewers named by the line (for thanking by name); Text is the line in
+	// Chinese, as the program's greeting shows it; Msg, when set, is the
+	// same line for the host's panel in the window's language.
 	Viewers []Viewer
 	Text    string
+	Msg     *Message
 }
 
 // SocialFeed merges gifts, follows and welcomes for the comment panel: the
@@ -256,17 +259,27 @@ func (f *SocialFeed) Flush() []FeedLine {
 				n += r.count
 				vs = append(vs, r.viewer)
 			}
-			out = append(out, FeedLine{Kind: "gift", Viewers: vs, Text: fmt.Sprintf("还有 %d 位观众送出 %d 个礼物", len(rest), n)})
+			out = append(out, FeedLine{Kind: "gift", Viewers: vs, Text: fmt.Sprintf("还有 %d 位观众送出 %d 个礼物", len(rest), n),
+				Msg: Say(nil, "%d more viewers sent %d gifts", len(rest), n)})
 			break
 		}
 		out = append(out, FeedLine{Kind: "gift", Viewers: []platform.Viewer{a.viewer},
-			Text: fmt.Sprintf("%s 送出 %s ×%d", a.viewer.Name, a.name, a.count)})
+			Text: fmt.Sprintf("%s 送出 %s ×%d", a.viewer.Name, a.name, a.count),
+			Msg:  Say(nil, "%s sent %s ×%d", a.viewer.Name, a.name, a.count)})
 	}
 	if len(f.follows) > 0 {
-		out = append(out, FeedLine{Kind: "follow", Viewers: f.follows, Text: namesLine(f.follows, maxNames, "关注了主播")})
+		msg := Say(nil, "%s followed the host", names(f.follows, maxNames))
+		if more := len(f.follows) - maxNames; more > 0 {
+			msg = Say(nil, "%s and %d others followed the host", names(f.follows, maxNames), more)
+		}
+		out = append(out, FeedLine{Kind: "follow", Viewers: f.follows, Text: namesLine(f.follows, maxNames, "关注了主播"), Msg: msg})
 	}
 	if len(f.welcomes) > 0 {
-		out = append(out, FeedLine{Kind: "welcome", Viewers: f.welcomes, Text: "欢迎 " + namesLine(f.welcomes, maxNames, "来到直播间")})
+		msg := Say(nil, "%s came into the show", names(f.welcomes, maxNames))
+		if more := len(f.welcomes) - maxNames; more > 0 {
+			msg = Say(nil, "%s and %d others came into the show", names(f.welcomes, maxNames), more)
+		}
+		out = append(out, FeedLine{Kind: "welcome", Viewers: f.welcomes, Text: "欢迎 " + namesLine(f.welcomes, maxNames, "来到直播间"), Msg: msg})
 	}
 	f.gifts, f.welcomes, f.follows = nil, nil, nil
 	return out
@@ -274,18 +287,23 @@ func (f *SocialFeed) Flush() []FeedLine {
 
 // namesLine spells out up to max names, then "等 N 人".
 func namesLine(vs []platform.Viewer, max int, tail string) string {
-	names := make([]string, 0, max)
-	for i, v := range vs {
-		if i == max {
-			break
-		}
-		names = append(names, v.Name)
-	}
-	s := strings.Join(names, "、")
+	s := names(vs, max)
 	if len(vs) > max {
 		s += fmt.Sprintf(" 等 %d 人", len(vs))
 	}
 	return s + " " + tail
+}
+
+// names joins up to max of the viewers' names, as the feed lists them.
+func names(vs []platform.Viewer, max int) string {
+	out := make([]string, 0, max)
+	for i, v := range vs {
+		if i == max {
+			break
+		}
+		out = append(out, v.Name)
+	}
+	return strings.Join(out, "、")
 }
 
 // ThanksText is the one-click public thank-you for a feed line: by name.

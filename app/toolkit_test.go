@@ -35,6 +35,18 @@ func TestSocialFeedMergesAFlood(t *testing.T) {
 	if w := lines[6]; w.Kind != "welcome" || w.Text != "欢迎 新人0、新人1、新人2 等 200 人 来到直播间" {
 		t.Errorf("welcome line %q", w.Text)
 	}
+	// The host's panel reads them in the window's language (the English key here).
+	english := func(l FeedLine) string {
+		if l.Msg == nil {
+			return ""
+		}
+		return fmt.Sprintf(l.Msg.Key, l.Msg.Args...)
+	}
+	for i, want := range map[int]string{0: "观众0 sent 小心心 ×20", 5: "45 more viewers sent 900 gifts", 6: "新人0、新人1、新人2 and 197 others came into the show"} {
+		if got := english(lines[i]); got != want {
+			t.Errorf("line %d in English: %q, want %q", i, got, want)
+		}
+	}
 	if got := ThanksText(lines[0]); got != "谢谢 观众0 的礼物,爱你们!" {
 		t.Errorf("thanks %q", got)
 	}

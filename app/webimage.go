@@ -70,7 +70,8 @@ func (d *ProductDesk) fetch(ref string) {
 	delete(d.fetching, ref)
 	d.images[ref] = img // nil after a failure: the placeholder, and no retry loop
 	if err != nil {
-		d.cfg.Emit(Notice{Err: fmt.Errorf("the product picture %s could not be loaded, the card shows a placeholder: %w", ref, err)})
+		d.cfg.Emit(Notice{Err: fmt.Errorf("the product picture %s could not be loaded, the card shows a placeholder: %w", ref, err),
+			Msg: Say(err, "The product picture %s could not be loaded, so the card shows a placeholder. Check the picture's address or file in the catalogue.", ref)})
 		return
 	}
 	if d.closed {

@@ -86,3 +86,45 @@ func TestWebProductPictureReachesTheCard(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A picture that cannot be fetched leaves the placeholder and a notice the
+// window can say in its language, naming the picture and what to check.
+func TestWebProductPictureFailureIsASentence(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "gone", http.StatusNotFound)
+	}))
+	defer srv.Close()
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ref := srv.URL + "/missing.png"
+	if _, err := st.UpsertProduct(store.Product{Product: platform.Product{LinkNo: 1, Title: "围巾", PriceCents: 9900, Currency: "CNY", ImageURL: ref}}); err != nil {
+		t.Fatal(err)
+	}
+	var ev events
+	d, err := NewProductDesk(ProductDeskConfig{Store: st, Program: newScene(t, nil), Renderer: deskRenderer(t), Slide: -1, Emit: ev.emit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Load(""); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(ev.notices()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	ns := ev.notices()
+	if len(ns) == 0 {
+		t.Fatal("no notice about the picture that could not be fetched")
+	}
+	n := ns[0]
+	if n.Msg == nil || n.Err == nil {
+		t.Fatalf("the notice is %+v: want a sentence for the window and the failure for the log", n)
+	}
+	if len(n.Msg.Args) != 1 || n.Msg.Args[0] != ref {
+		t.Fatalf("the sentence names %v, want the picture %s", n.Msg.Args, ref)
+	}
+}

@@ -47,7 +47,11 @@ func (s *socialStrip) add(l app.FeedLine) {
 func (s *socialStrip) draw() {
 	s.box.RemoveAll()
 	for i, l := range s.lines {
-		text := widget.NewLabel(l.Text)
+		line := l.Text
+		if l.Msg != nil {
+			line = errText(l.Msg)
+		}
+		text := widget.NewLabel(line)
 		text.Truncation = fyne.TextTruncateEllipsis
 		if l.Kind == "gift" {
 			text.Importance = widget.WarningImportance
