@@ -19,7 +19,7 @@ BIN     := bin/showcaster
 # and the MinGW-w64 cross compilers (with zip and file) for the Windows build.
 DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
 	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
-	chromium fonts-wqy-microhei imagemagick ffmpeg curl time pulseaudio libopusfile-dev \
+	chromium fonts-wqy-microhei imagemagick ffmpeg curl time pulseaudio pulseaudio-utils libopusfile-dev \
 	libvo-aacenc-dev nginx libnginx-mod-rtmp nodejs \
 	gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 zip file
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
