@@ -169,27 +169,42 @@ func TestMixerRunsOnClockWithTone(t *testing.T) {
 	}
 }
 
-// A mixer held up for several chunks' time (a busy machine: the ticker
-// drops the ticks it missed) still makes every chunk of that time, on the
-// clock, so the program's sound keeps real time instead of falling behind.
-func TestMixerCatchesUpAfterMissedTicks(t *testing.T) {
-	clk := clock.NewFake(t0)
+// runMixer runs a mixer with room for 64 chunks on clk until stop, which
+// also closes its Chunks.
+func runMixer(t *testing.T, clk *clock.Fake) (*Mixer, func()) {
+	t.Helper()
 	m := NewMixer(MixerConfig{Clock: clk, Depth: 64})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- m.Run(ctx) }()
 	waitClock(t, clk, 1)
-	for i := range 5 {
-		clk.Advance(5 * capture.ChunkDuration) // one tick reaches the mixer, four are dropped
-		deadline := time.Now().Add(10 * time.Second)
-		for m.Stats().Chunks < uint64(5*(i+1)) && time.Now().Before(deadline) {
-			time.Sleep(100 * time.Microsecond)
+	return m, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatal(err)
 		}
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+}
+
+// waitChunks waits (with a deadline) until the mixer has made n chunks.
+func waitChunks(m *Mixer, n uint64) {
+	deadline := time.Now().Add(10 * time.Second)
+	for m.Stats().Chunks < n && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Microsecond)
 	}
+}
+
+// A mixer held up for several chunks' time (a busy machine: the ticker
+// drops the ticks it missed) still makes every chunk of that time, on the
+// clock, so the program's sound keeps real time instead of falling behind.
+func TestMixerCatchesUpAfterMissedTicks(t *testing.T) {
+	clk := clock.NewFake(t0)
+	m, stop := runMixer(t, clk)
+	for i := range 5 {
+		clk.Advance(5 * capture.ChunkDuration) // one tick reaches the mixer, four are dropped
+		waitChunks(m, uint64(5*(i+1)))
+	}
+	stop()
 	var got []capture.AudioChunk
 	for c := range m.Chunks() {
 		got = append(got, c)
@@ -210,19 +225,11 @@ func TestMixerCatchesUpAfterMissedTicks(t *testing.T) {
 // Held up for longer than it may catch up, the mixer skips ahead and says so.
 func TestMixerSkipsBeyondCatchUp(t *testing.T) {
 	clk := clock.NewFake(t0)
-	m := NewMixer(MixerConfig{Clock: clk, Depth: 64})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- m.Run(ctx) }()
-	waitClock(t, clk, 1)
+	m, stop := runMixer(t, clk)
 	clk.Advance(time.Second)
-	deadline := time.Now().Add(10 * time.Second)
 	want := uint64(capture.SoundCatchUp / capture.ChunkDuration)
-	for m.Stats().Chunks < want && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Microsecond)
-	}
-	cancel()
-	<-done
+	waitChunks(m, want)
+	stop()
 	st := m.Stats()
 	if st.Chunks != want || st.Skipped != 50-want {
 		t.Fatalf("after a 1 s stall: %d chunks made, %d skipped; want %d and %d", st.Chunks, st.Skipped, want, 50-want)
