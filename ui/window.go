@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -55,6 +57,8 @@ type studioWindow struct {
 	// came; heldAt is when it was shown.
 	held   *widget.Label
 	heldAt time.Time
+	// notices holds status and held on one line of constant height.
+	notices *fyne.Container
 	side   sideWindows
 	report *reportView // the last report shown
 	anchor string      // the last anchor level shown
@@ -106,7 +110,13 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	left := container.NewBorder(nil, container.NewVBox(w.sources.content(), w.share.content()), nil, nil, w.preview.content())
 	split := container.NewHSplit(left, w.comments.content())
 	split.Offset = 0.6
-	bottom := container.NewVBox(w.health.content(), w.held, w.status)
+	// The notices share one line (a held warning beside the newest), which
+	// keeps its height whether they are empty or not: the comment buttons
+	// above never move under the host's pointer as notices come and go.
+	line := canvas.NewRectangle(color.Transparent)
+	line.SetMinSize(fyne.NewSize(0, widget.NewLabel("Xg").MinSize().Height))
+	w.notices = container.NewGridWithColumns(2, w.held, w.status)
+	bottom := container.NewVBox(w.health.content(), container.NewStack(line, w.notices))
 	w.win.SetContent(container.NewBorder(w.show.content(), bottom, nil, nil, split))
 	w.win.SetMainMenu(w.mainMenu())
 	w.addShortcuts()
@@ -156,6 +166,7 @@ func (w *studioWindow) setStatus(text string, imp widget.Importance) {
 		w.held.Importance = w.status.Importance
 		w.held.SetText(w.status.Text)
 		w.held.Show()
+		w.notices.Refresh() // lay the line out again: two notices side by side
 		w.heldAt = w.lastNotice
 	}
 	w.status.Importance = imp
@@ -334,6 +345,7 @@ func (w *studioWindow) apply(b *batch) {
 	if w.held.Visible() && clock.Since(w.clk, w.heldAt) > noticeKeep(w.held.Importance) {
 		w.held.SetText("")
 		w.held.Hide()
+		w.notices.Refresh()
 	}
 }
 

@@ -386,3 +386,35 @@ func TestOrderShowsInTheFeed(t *testing.T) {
 		t.Errorf("order line of an unnamed buyer %q; want the id's end and the title", got)
 	}
 }
+
+// The comment buttons stay where the host's pointer is while notices come,
+// pile up (a warning held beside a newer notice) and fade.
+func TestNoticesDoNotMoveTheCommentButtons(t *testing.T) {
+	fs := newFakeStudio()
+	h := newHarness(t, fs)
+	reply := h.w.comments.replyPublic
+	at := func() fyne.Position {
+		return fyne.CurrentApp().Driver().AbsolutePositionForObject(reply)
+	}
+	before := at()
+	h.w.setStatus("The platform asks to slow down: wait a few seconds and try again.", widget.WarningImportance)
+	h.w.setStatus("Settings saved.", widget.MediumImportance) // the warning is held beside it
+	if !h.w.held.Visible() {
+		t.Fatal("a fresh warning was not held when a newer notice came")
+	}
+	if got := at(); got != before {
+		t.Fatalf("with two notices the reply button moved from %v to %v", before, got)
+	}
+	// Side by side, not over each other.
+	d := fyne.CurrentApp().Driver()
+	if hp, sp := d.AbsolutePositionForObject(h.w.held), d.AbsolutePositionForObject(h.w.status); hp.X+h.w.held.Size().Width > sp.X {
+		t.Fatalf("the held notice (x %v, width %v) overlaps the newest (x %v)", hp.X, h.w.held.Size().Width, sp.X)
+	}
+	h.w.held.SetText("")
+	h.w.held.Hide()
+	h.w.notices.Refresh()
+	h.w.setStatus("", widget.MediumImportance)
+	if got := at(); got != before {
+		t.Fatalf("with the notices gone the reply button moved from %v to %v", before, got)
+	}
+}
