@@ -59,9 +59,9 @@ type studioWindow struct {
 	heldAt time.Time
 	// notices holds status and held on one line of constant height.
 	notices *fyne.Container
-	side   sideWindows
-	report *reportView // the last report shown
-	anchor string      // the last anchor level shown
+	side    sideWindows
+	report  *reportView // the last report shown
+	anchor  string      // the last anchor level shown
 	// counters are the latest online, likes, orders and revenue (for the data screen).
 	counters app.Counters
 	// lastImport is the summary of the last CSV import, as shown.
