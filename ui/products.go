@@ -28,6 +28,8 @@ import (
 type productWindow struct {
 	win  fyne.Window
 	desk *app.ProductDesk
+	// statusShow is the show the status line speaks of.
+	statusShow string
 
 	onAirLabel *widget.Label
 	prev, next *widget.Button
@@ -83,7 +85,7 @@ var cornerValues = []app.Corner{app.CornerTopLeft, app.CornerTopRight, app.Corne
 
 // newProductWindow builds the side window over desk; show it with win.Show.
 func newProductWindow(a fyne.App, desk *app.ProductDesk) *productWindow {
-	w := &productWindow{desk: desk, rows: map[string]*productRow{}}
+	w := &productWindow{desk: desk, rows: map[string]*productRow{}, statusShow: desk.ShowID()}
 	w.win = a.NewWindow(lang.L("Showcaster · Products"))
 
 	w.onAirLabel = widget.NewLabel("")
@@ -165,6 +167,11 @@ func newProductWindow(a fyne.App, desk *app.ProductDesk) *productWindow {
 func (w *productWindow) apply(ev app.Event) {
 	switch e := ev.(type) {
 	case app.ProductsChanged:
+		// Another show: what was said about the last one's products is not news for this one.
+		if id := w.desk.ShowID(); id != w.statusShow {
+			w.statusShow = id
+			w.setStatus("", false)
+		}
 		w.reload()
 		if w.tools != nil {
 			w.tools.reloadProducts()

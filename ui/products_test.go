@@ -321,3 +321,27 @@ func TestChooseShowProducts(t *testing.T) {
 		t.Errorf("after ticking it again the show lists %v, want it back at the end", got)
 	}
 }
+
+// What the product window said about one show's products is gone when the
+// studio turns to another show.
+func TestProductWindowStatusBelongsToItsShow(t *testing.T) {
+	a := test.NewTempApp(t)
+	desk, st, order := deskFixture(t)
+	w := newProductWindow(a, desk)
+	defer w.win.Close()
+	w.setStatus("羊毛围巾: something went wrong", true)
+	w.apply(app.ProductsChanged{}) // the same show again: the status stays
+	if w.status.Text == "" {
+		t.Fatal("a change within the show cleared the status")
+	}
+	if err := st.SetShowProducts("s2", order[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.Load("s2"); err != nil {
+		t.Fatal(err)
+	}
+	w.apply(app.ProductsChanged{})
+	if w.status.Text != "" {
+		t.Fatalf("after switching shows the product window still says %q", w.status.Text)
+	}
+}
