@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
@@ -201,20 +200,7 @@ func (r *Return) run() {
 		return
 	}
 	defer enc.Close()
-	backoff := 250 * time.Millisecond
-	for r.ctx.Err() == nil {
-		if err := r.session(enc); err != nil && r.ctx.Err() == nil {
-			r.cfg.Logf("guest return: %v", err)
-		} else {
-			backoff = 250 * time.Millisecond
-		}
-		select {
-		case <-r.ctx.Done():
-			return
-		case <-r.clk.After(backoff):
-		}
-		backoff = min(backoff*2, 4*time.Second)
-	}
+	reconnect(r.ctx, r.clk, func() error { return r.session(enc) }, func(err error) { r.cfg.Logf("guest return: %v", err) })
 }
 
 func (r *Return) session(enc *encode.Opus) error {

@@ -182,24 +182,7 @@ func defaultAPI() (*webrtc.API, error) {
 // run connects, waits for the session to end, and tries again with backoff.
 func (r *Receiver) run() {
 	defer close(r.done)
-	backoff := 250 * time.Millisecond
-	for r.ctx.Err() == nil {
-		err := r.session()
-		if r.ctx.Err() != nil {
-			return
-		}
-		if err != nil {
-			r.logf("guest %s: %v", r.cfg.Name, err)
-		} else {
-			backoff = 250 * time.Millisecond
-		}
-		select {
-		case <-r.ctx.Done():
-			return
-		case <-r.clk.After(backoff):
-		}
-		backoff = min(backoff*2, 4*time.Second)
-	}
+	reconnect(r.ctx, r.clk, r.session, func(err error) { r.logf("guest %s: %v", r.cfg.Name, err) })
 }
 
 // session is one WHEP session: it returns when the connection ends.

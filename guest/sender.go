@@ -126,20 +126,7 @@ func (s *Sender) Close() error {
 
 func (s *Sender) run() {
 	defer close(s.done)
-	backoff := 250 * time.Millisecond
-	for s.ctx.Err() == nil {
-		if err := s.session(); err != nil && s.ctx.Err() == nil {
-			s.cfg.Logf("guest sender: %v", err)
-		} else {
-			backoff = 250 * time.Millisecond
-		}
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-s.clk.After(backoff):
-		}
-		backoff = min(backoff*2, 4*time.Second)
-	}
+	reconnect(s.ctx, s.clk, s.session, func(err error) { s.cfg.Logf("guest sender: %v", err) })
 }
 
 func (s *Sender) session() error {
