@@ -38,8 +38,9 @@ const (
 type pacer struct {
 	interceptor.NoOp
 
-	mu      sync.Mutex
-	lim     *rate.Limiter // bytes per second
+	lim *rate.Limiter // bytes per second; safe for concurrent use
+
+	mu      sync.Mutex    // the queue
 	queue   []pacedPacket // queue[head:] wait to leave
 	head    int
 	wake    chan struct{}
@@ -84,22 +85,17 @@ func paceLimit(targetBPS int) (rate.Limit, int) {
 func (p *pacer) SetTargetBitrate(bps int) {
 	lim, burst := paceLimit(bps)
 	now := p.now()
-	p.mu.Lock()
 	p.lim.SetLimitAt(now, lim)
 	p.lim.SetBurstAt(now, burst)
-	p.mu.Unlock()
 }
 
 // BindLocalStream sends audio straight through and queues video.
 func (p *pacer) BindLocalStream(info *interceptor.StreamInfo, next interceptor.RTPWriter) interceptor.RTPWriter {
 	if strings.HasPrefix(strings.ToLower(info.MimeType), "audio/") {
 		return interceptor.RTPWriterFunc(func(h *rtp.Header, payload []byte, a interceptor.Attributes) (int, error) {
-			size := h.MarshalSize() + len(payload)
-			p.mu.Lock()
 			// The sound spends the budget too, so the picture after it
 			// keeps to the rate; it just never waits.
-			p.lim.ReserveN(p.now(), min(size, p.lim.Burst()))
-			p.mu.Unlock()
+			p.lim.ReserveN(p.now(), min(h.MarshalSize()+len(payload), p.lim.Burst()))
 			p.sendMu.Lock()
 			defer p.sendMu.Unlock()
 			return next.Write(h, payload, a)
