@@ -80,11 +80,28 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 	w.win.SetMaster()
 	stopProfile := startProfile(a, logf)
 	w.start()
-	w.win.ShowAndRun()
+	code := 0
+	if err := showAndRun(w.win); err != nil {
+		fmt.Fprintf(os.Stderr, "showcaster: %s\n", fmt.Sprintf(lang.L("No window could be opened (%v). Showcaster needs a desktop: start it from your desktop session, or run `showcaster live` for a show without a window."), err))
+		code = 1
+	}
 	w.stop()
 	stopProfile()
 	if err := studio.Close(); err != nil {
 		logf("closing the studio: %v", err)
 	}
-	return 0
+	return code
+}
+
+// showAndRun runs the window until it closes. Without a display the
+// toolkit panics on its first window; that becomes an error the host can
+// act on, and the studio still closes its shows and platform cleanly.
+func showAndRun(win fyne.Window) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("DISPLAY=%q: %v", os.Getenv("DISPLAY"), r)
+		}
+	}()
+	win.ShowAndRun()
+	return nil
 }
