@@ -275,7 +275,7 @@ func (e *Engine) encodeAudio(ctx context.Context) {
 	e.mu.Lock()
 	origin := e.origin
 	e.mu.Unlock()
-	levelEvery := 5 // chunks of 20 ms: the meter moves at 10 Hz
+	levelEvery := int(100 * time.Millisecond / capture.ChunkDuration) // the meter moves at 10 Hz
 	n := 0
 	for {
 		var chunk capture.AudioChunk

@@ -399,7 +399,7 @@ func (s *deviceVideo) Close() error {
 }
 
 // OpenMicrophone opens a microphone by id (as listed by Devices; "" for the
-// system default). Audio comes out as 20 ms chunks of 48 kHz int16.
+// system default). Audio comes out as ChunkDuration chunks of 48 kHz int16.
 func OpenMicrophone(id string) (AudioSource, error) {
 	d, err := findDevice(ClassMicrophone, id)
 	if err != nil {
@@ -459,7 +459,7 @@ type deviceAudio struct {
 
 func (s *deviceAudio) Info() DeviceInfo { return s.info }
 
-// Read re-chunks whatever period the device uses into 20 ms chunks.
+// Read re-chunks whatever period the device uses into ChunkDuration chunks.
 func (s *deviceAudio) Read() (AudioChunk, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -55,7 +55,7 @@ type VideoSource interface {
 	Close() error
 }
 
-// AudioSource delivers PCM chunks (20 ms each for the built-in sources).
+// AudioSource delivers PCM chunks (ChunkDuration each for the built-in sources).
 type AudioSource interface {
 	Info() DeviceInfo
 	Read() (AudioChunk, error)

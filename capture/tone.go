@@ -22,15 +22,19 @@ type ToneConfig struct {
 // ToneID is the device id of the tone in device lists.
 const ToneID = "builtin:tone"
 
-// ChunkDuration is the length of the chunks the built-in sources and the mixer deliver.
-const ChunkDuration = 20 * time.Millisecond
+// ChunkDuration is the length of the chunks the built-in sources and the
+// mixer deliver: 10 ms, as the Opus packets (encode.OpusFrame) are, so the
+// sound waits half as long to fill a chunk and a packet as with WebRTC's
+// usual 20 ms. Viewers' lip sync holds the picture to the sound, so every
+// millisecond of the sound's path is one of the picture's too.
+const ChunkDuration = 10 * time.Millisecond
 
 // SoundCatchUp is how far behind a built-in sound source (and the mixer)
 // may fall and still deliver every chunk it owes; beyond it, they skip ahead.
 const SoundCatchUp = 200 * time.Millisecond
 
 // ChunkFrames is the number of sample frames in a ChunkDuration at SampleRate.
-const ChunkFrames = SampleRate / 50
+const ChunkFrames = SampleRate / 100
 
 type tone struct {
 	mu       sync.Mutex
@@ -41,7 +45,7 @@ type tone struct {
 	channels int
 }
 
-// NewTone returns the always-available sine tone in 20 ms chunks at 48 kHz,
+// NewTone returns the always-available sine tone in ChunkDuration chunks at 48 kHz,
 // paced on cfg.Clock. An invalid config falls back to the defaults.
 func NewTone(cfg ToneConfig) AudioSource {
 	if cfg.FreqHz <= 0 || cfg.FreqHz >= SampleRate/2 {

@@ -13,7 +13,7 @@ func TestToneFrequencyAndLevel(t *testing.T) {
 	src := NewTone(ToneConfig{FreqHz: 1000, Channels: 2, Amplitude: 0.5, Clock: clk})
 	defer src.Close()
 	var left []int16
-	for i := range 50 { // one second
+	for i := range int(time.Second / ChunkDuration) { // one second
 		if i > 0 {
 			clk.Advance(ChunkDuration)
 		}

@@ -93,6 +93,15 @@ func TestGlassToGlass(t *testing.T) {
 	ingest := st.goLive(show.ID)
 	startPublisher(t, ingest.WHIPURL, ingest.Token, pubConfig{Width: 1280, Height: 720, FPS: 30, BitrateBps: 2_500_000, SoundCode: *latencyAudio})
 
+	var probe *arrivalProbe
+	if *latencyProbe {
+		var err error
+		if probe, err = dialArrivalProbe(p.url + "/whep/" + show.ID); err != nil {
+			t.Fatalf("arrival probe: %v", err)
+		}
+		defer probe.close()
+	}
+
 	u, err := url.Parse(ingest.ViewerURL)
 	if err != nil {
 		t.Fatal(err)
@@ -137,6 +146,9 @@ func TestGlassToGlass(t *testing.T) {
 	before := mustEval[reading](tb, `__showcaster.latency()`)
 	statsBefore := mustEval[mediaStats](tb, `__showcaster.mediaStats()`)
 	framesBefore := mustEval[int](tb, `__showcaster.framesDecoded()`)
+	if probe != nil {
+		probe.start()
+	}
 	start := time.Now()
 	time.Sleep(*latencyWindow)
 	after := mustEval[reading](tb, `__showcaster.latency()`)
@@ -201,6 +213,9 @@ func TestGlassToGlass(t *testing.T) {
 			f.SoundSamples, f.SoundP50, f.SoundP95, f.SoundMin, f.SoundMax, f.SoundBehind)
 	}
 	fmt.Printf("receivers: %s\n", f.Receivers)
+	if probe != nil {
+		fmt.Println(probe.report())
+	}
 	if *latencyOut != "" {
 		if err := os.WriteFile(*latencyOut, append(js, '\n'), 0o644); err != nil {
 			t.Fatal(err)

@@ -15,8 +15,9 @@ import (
 	"showcaster/capture"
 )
 
-// OpusFrame is the duration of one Opus packet: 20 ms, WebRTC's usual frame.
-const OpusFrame = 20 * time.Millisecond
+// OpusFrame is the duration of one Opus packet: 10 ms, one mixer chunk
+// (capture.ChunkDuration), for a short path to the viewers' speakers.
+const OpusFrame = 10 * time.Millisecond
 
 const opusFrameSamples = capture.SampleRate * int(OpusFrame) / int(time.Second) // per channel
 
@@ -29,7 +30,7 @@ type OpusConfig struct {
 	BitrateBps int // default 96 kbps
 }
 
-// Opus encodes 48 kHz PCM into 20 ms Opus packets. Chunks of any length are
+// Opus encodes 48 kHz PCM into OpusFrame Opus packets. Chunks of any length are
 // accepted: samples are queued until a whole frame is there. Not safe for
 // concurrent Encode calls.
 type Opus struct {
@@ -63,7 +64,7 @@ func NewOpus(cfg OpusConfig) (*Opus, error) {
 		return nil, fmt.Errorf("%w: %v", ErrOpus, err)
 	}
 	params.BitRate = cfg.BitrateBps
-	params.Latency = opus.Latency20ms
+	params.Latency = opus.Latency10ms
 
 	o := &Opus{cfg: cfg}
 	// The encoder pulls exactly one frame per Read from this reader, so
@@ -89,8 +90,8 @@ func NewOpus(cfg OpusConfig) (*Opus, error) {
 // Config returns the settings the encoder runs with, defaults filled in.
 func (o *Opus) Config() OpusConfig { return o.cfg }
 
-// Encode queues a chunk and returns the packets for every whole 20 ms frame
-// now available (usually one per 20 ms chunk). A chunk with another channel
+// Encode queues a chunk and returns the packets for every whole frame now
+// available (usually one per mixer chunk). A chunk with another channel
 // count than the encoder's is mixed down or duplicated.
 func (o *Opus) Encode(chunk capture.AudioChunk) ([]Packet, error) {
 	o.mu.Lock()

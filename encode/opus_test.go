@@ -26,7 +26,7 @@ func TestOpusFramesAnyChunkSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer enc.Close()
-	// 7 ms chunks: packets come out whenever 20 ms have gathered.
+	// 7 ms chunks: packets come out whenever a frame's worth has gathered.
 	const chunk = 336
 	t0 := time.Unix(100, 0)
 	var pkts []Packet
@@ -38,8 +38,8 @@ func TestOpusFramesAnyChunkSize(t *testing.T) {
 		}
 		pkts = append(pkts, p...)
 	}
-	if len(pkts) != 52 {
-		t.Fatalf("%d packets for 1.05 s, want 52", len(pkts))
+	if want := int(1050 * time.Millisecond / OpusFrame); len(pkts) != want {
+		t.Fatalf("%d packets for 1.05 s, want %d", len(pkts), want)
 	}
 	for i, p := range pkts {
 		if p.PTS != time.Duration(i)*OpusFrame || p.Duration != OpusFrame || len(p.Data) < 3 {
@@ -61,7 +61,7 @@ func TestOpusMonoFromStereoAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := enc.Encode(capture.AudioChunk{Samples: sine(960, 2, 0), Channels: 2})
+	p, err := enc.Encode(capture.AudioChunk{Samples: sine(opusFrameSamples, 2, 0), Channels: 2})
 	if err != nil || len(p) != 1 || p[0].Data[0]&0x04 != 0 {
 		t.Fatalf("stereo into mono: %d packets, err %v", len(p), err)
 	}

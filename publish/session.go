@@ -27,6 +27,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"showcaster/encode"
+	"showcaster/internal/rtpsr"
 )
 
 // Payload types and MTU of what we offer. The numbers are the ones browsers
@@ -47,21 +48,24 @@ type session struct {
 	pc       *webrtc.PeerConnection
 	resource string // the Location URL, for DELETE
 
-	video, audio  *webrtc.TrackLocalStaticRTP
-	videoPack     rtp.Packetizer
-	audioPack     rtp.Packetizer
-	videoBase     uint32
-	audioBase     uint32
-	videoSSRC     uint32
-	estimator     cc.BandwidthEstimator
-	pacer         *pacer
-	awaitKeyframe bool // sender goroutine only
-	connectedAt   time.Time
-	connectTook   time.Duration
-	failedOnce    sync.Once
-	failed        chan struct{} // closed when the session is lost
-	failErr       atomic.Value  // error
-	closing       atomic.Bool   // set before our own Close, so its state changes are not failures
+	video, audio *webrtc.TrackLocalStaticRTP
+	videoPack    rtp.Packetizer
+	audioPack    rtp.Packetizer
+	videoBase    uint32
+	audioBase    uint32
+	videoSSRC    uint32
+	// Sender reports map RTP time to capture time through these (rtpsr).
+	videoClock, audioClock *rtpsr.CaptureClock
+	clockSSRC              [2]atomic.Uint32 // video, audio: whose Clock is which
+	estimator              cc.BandwidthEstimator
+	pacer                  *pacer
+	awaitKeyframe          bool // sender goroutine only
+	connectedAt            time.Time
+	connectTook            time.Duration
+	failedOnce             sync.Once
+	failed                 chan struct{} // closed when the session is lost
+	failErr                atomic.Value  // error
+	closing                atomic.Bool   // set before our own Close, so its state changes are not failures
 }
 
 func (s *session) fail(err error) {
@@ -83,7 +87,7 @@ func (s *session) err() error {
 
 // newAPI builds a pion API with the codecs we send and the interceptors,
 // registered one by one so that what runs is what is listed here.
-func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator), pace *pacer) (*webrtc.API, error) {
+func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator), pace *pacer, clocks rtpsr.Lookup) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	videoFB := []webrtc.RTCPFeedback{
 		{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"},
@@ -150,11 +154,10 @@ func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator), pace *pacer) (*we
 		return nil, err
 	}
 	reg.Add(responder)
-	// Sender reports (for lip sync at the receiver) and receiver-report
-	// handling.
-	if err := webrtc.ConfigureRTCPReports(reg); err != nil {
-		return nil, err
-	}
+	// Sender reports (for lip sync at the receiver), on the capture clock:
+	// sound and picture are mapped to the instants they were captured, not
+	// to when they happened to leave (package rtpsr).
+	reg.Add(rtpsr.Factory{Lookup: clocks})
 
 	se := webrtc.SettingEngine{}
 	// pion's defaults wait 5 s of silence before "disconnected" and 25 s
@@ -173,10 +176,11 @@ func (w *WHIP) newAPI(onEstimator func(cc.BandwidthEstimator), pace *pacer) (*we
 // connect runs one WHIP exchange and waits until media can flow.
 func (w *WHIP) connect(ctx context.Context) (*session, error) {
 	start := w.clk.Now()
-	s := &session{w: w, failed: make(chan struct{}), awaitKeyframe: true}
+	s := &session{w: w, failed: make(chan struct{}), awaitKeyframe: true,
+		videoClock: rtpsr.NewCaptureClock(90000), audioClock: rtpsr.NewCaptureClock(48000)}
 	var estMu sync.Mutex
 	s.pacer = newPacer(w.cfg.StartBitrate)
-	api, err := w.newAPI(func(e cc.BandwidthEstimator) { estMu.Lock(); s.estimator = e; estMu.Unlock() }, s.pacer)
+	api, err := w.newAPI(func(e cc.BandwidthEstimator) { estMu.Lock(); s.estimator = e; estMu.Unlock() }, s.pacer, s.clockOf)
 	if err != nil {
 		_ = s.pacer.Close()
 		return nil, fmt.Errorf("set up WebRTC: %w", err)
@@ -217,6 +221,11 @@ func (w *WHIP) connect(ctx context.Context) (*session, error) {
 	atr, err := pc.AddTransceiverFromTrack(s.audio, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 	if err != nil {
 		return nil, err
+	}
+	for i, tr := range []*webrtc.RTPTransceiver{vtr, atr} {
+		if p := tr.Sender().GetParameters(); len(p.Encodings) > 0 {
+			s.clockSSRC[i].Store(uint32(p.Encodings[0].SSRC))
+		}
 	}
 	s.videoPack = rtp.NewPacketizer(rtpMTU, 0, 0, &codecs.H264Payloader{}, rtp.NewRandomSequencer(), 90000)
 	s.audioPack = rtp.NewPacketizer(rtpMTU, 0, 0, &codecs.OpusPayloader{}, rtp.NewRandomSequencer(), 48000)
@@ -337,6 +346,17 @@ func (s *session) readRTCP(sender *webrtc.RTPSender, video bool) {
 	}
 }
 
+// clockOf is the capture clock of the session's stream ssrc (rtpsr.Lookup).
+func (s *session) clockOf(ssrc uint32) rtpsr.Clock {
+	switch ssrc {
+	case s.clockSSRC[0].Load():
+		return s.videoClock
+	case s.clockSSRC[1].Load():
+		return s.audioClock
+	}
+	return nil
+}
+
 // ntpCompact is now in the middle 32 bits of NTP time, the unit of LSR/DLSR.
 // It uses the wall clock, not the injected one: the sender reports it is
 // compared with are stamped by pion with the wall clock too.
@@ -364,11 +384,13 @@ func rttFromReport(r rtcp.ReceptionReport, now time.Time) time.Duration {
 // writeVideo packetizes one access unit with the timestamp from its PTS.
 func (s *session) writeVideo(p encode.Packet) error {
 	ts := s.videoBase + uint32(p.PTS*90000/time.Second)
+	s.videoClock.Note(ts, p.CaptureTime)
 	return writePackets(s.video, s.videoPack.Packetize(p.Data, 0), ts)
 }
 
 func (s *session) writeAudio(p encode.Packet) error {
 	ts := s.audioBase + uint32(p.PTS*48000/time.Second)
+	s.audioClock.Note(ts, p.CaptureTime)
 	return writePackets(s.audio, s.audioPack.Packetize(p.Data, 0), ts)
 }
 

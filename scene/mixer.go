@@ -24,7 +24,7 @@ type MixerConfig struct {
 	OnSourceError func(id string, err error)
 }
 
-// Mixer mixes audio sources into 48 kHz stereo 20 ms chunks on its own clock.
+// Mixer mixes audio sources into 48 kHz stereo chunks (capture.ChunkDuration) on its own clock.
 // A source with nothing ready contributes silence; the mixer never waits.
 type Mixer struct {
 	cfg     MixerConfig
@@ -44,8 +44,11 @@ type mixInput struct {
 	id  string
 	src capture.AudioSource
 
-	mu        sync.Mutex
-	buf       []int16 // stereo interleaved, waiting to be mixed
+	mu  sync.Mutex
+	buf []int16 // stereo interleaved, waiting to be mixed
+	// headAt is when buf[0] was captured (the source's chunk times, carried
+	// sample by sample); zero when the source gives no times.
+	headAt    time.Time
 	gain      float64
 	mute      bool
 	stop      bool
@@ -67,8 +70,9 @@ type mixInput struct {
 // beyond trimKeep of it, the sound is older than it needs to be, and the
 // excess is dropped once (a skip of that much, like a jitter buffer's).
 const (
-	trimEvery = 50                      // mixes: one second
-	trimKeep  = capture.ChunkFrames * 2 // samples: 20 ms of stereo kept against jitter
+	trimEvery    = int(time.Second / capture.ChunkDuration)                             // mixes: one second
+	trimKeepTime = 20 * time.Millisecond                                                // kept against a source's jitter
+	trimKeep     = int(trimKeepTime / time.Millisecond * capture.SampleRate / 1000 * 2) // as stereo samples
 )
 
 // NewMixer makes a mixer; Run starts its clock.
@@ -170,13 +174,24 @@ func (in *mixInput) run(maxBuf time.Duration, onErr func(string, error)) {
 			}
 			return
 		}
+		if len(in.buf) == 0 {
+			in.headAt = c.Time
+		}
 		in.buf = appendStereo(in.buf, c)
 		if over := len(in.buf) - limit; over > 0 {
 			over = (over + 1) &^ 1
 			in.buf = append(in.buf[:0], in.buf[over:]...)
+			in.advance(over)
 			in.overflows++
 		}
 		in.mu.Unlock()
+	}
+}
+
+// advance moves headAt past n interleaved stereo samples taken from buf.
+func (in *mixInput) advance(n int) {
+	if !in.headAt.IsZero() {
+		in.headAt = in.headAt.Add(time.Duration(n/2) * time.Second / capture.SampleRate)
 	}
 }
 
@@ -262,19 +277,29 @@ func (m *Mixer) Run(ctx context.Context) error {
 	}
 }
 
-// Mix takes one chunk's worth from every source and mixes it; Run calls it
-// on each tick (tests may call it directly).
+// Mix takes one chunk's worth from every source and mixes it for the slot
+// at; Run calls it on each tick (tests may call it directly). The chunk's
+// Time is when its sound was captured (the first source with sound says),
+// or at when no source had any.
 func (m *Mixer) Mix(at time.Time) capture.AudioChunk {
 	const n = capture.ChunkFrames * 2
 	var acc [n]int32
 	m.mu.Lock()
 	inputs := append([]*mixInput(nil), m.inputs...)
 	m.mu.Unlock()
+	// The chunk's time is when its sound was captured: the first source
+	// with sound and a capture time says (the microphone, which is mixed
+	// first). Receivers keep lip sync by it; the slot's time, later by
+	// what waited in the mixer, would have the sound lag the picture.
+	captured := time.Time{}
 	for _, in := range inputs {
 		in.mu.Lock()
 		take := min(len(in.buf), n)
 		if take < n {
 			in.underruns++
+		}
+		if captured.IsZero() && take > 0 {
+			captured = in.headAt
 		}
 		g := int64(math.Round(in.gain * 65536))
 		if in.mute {
@@ -288,12 +313,14 @@ func (m *Mixer) Mix(at time.Time) capture.AudioChunk {
 		}
 		in.peak = min(float64(pk)/math.MaxInt16, 1)
 		in.buf = append(in.buf[:0], in.buf[take:]...)
+		in.advance(take)
 		if in.mixes == 0 || len(in.buf) < in.low {
 			in.low = len(in.buf)
 		}
 		if in.mixes++; in.mixes == trimEvery {
 			if over := (in.low - trimKeep) &^ 1; over > 0 {
 				in.buf = append(in.buf[:0], in.buf[over:]...)
+				in.advance(over)
 				in.trimmed += uint64(over / 2)
 			}
 			in.mixes = 0
@@ -309,7 +336,10 @@ func (m *Mixer) Mix(at time.Time) capture.AudioChunk {
 	}
 	m.peak.Store(math.Float32bits(float32(pk) / math.MaxInt16))
 	m.chunks.Add(1)
-	return capture.AudioChunk{Samples: out, Channels: 2, Time: at}
+	if captured.IsZero() {
+		captured = at
+	}
+	return capture.AudioChunk{Samples: out, Channels: 2, Time: captured}
 }
 
 // emit queues a chunk, dropping the oldest when the consumer is behind.
@@ -341,7 +371,7 @@ type MixerStats struct {
 }
 
 // MixSourceStats counts one source: underruns are chunks where it had less
-// than 20 ms ready (filled with silence), overflows are times its backlog
+// than a chunk ready (filled with silence), overflows are times its backlog
 // was cut.
 type MixSourceStats struct {
 	ID                   string

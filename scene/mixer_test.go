@@ -146,9 +146,13 @@ func TestMixerRunsOnClockWithTone(t *testing.T) {
 	if m.Stats().Dropped == 0 {
 		t.Error("a mixer nobody reads dropped nothing")
 	}
+	// A chunk carries when its sound was captured: the tone's chunk it
+	// mixed (on the tone's clock, at or before the slot), or the slot's
+	// time when the tone's chunk was not there yet.
 	for i, c := range got {
-		if !c.Time.Equal(t0.Add(time.Duration(i+1) * capture.ChunkDuration)) {
-			t.Errorf("chunk %d at %v: not on the clock", i, c.Time)
+		slot := t0.Add(time.Duration(i+1) * capture.ChunkDuration)
+		if d := slot.Sub(c.Time); d < 0 || d > capture.SoundCatchUp || d%capture.ChunkDuration != 0 {
+			t.Errorf("chunk %d at %v (slot %v): not on the clock", i, c.Time, slot)
 		}
 	}
 	// Whether a tick finds the tone's chunk already buffered is a race on a
@@ -231,14 +235,15 @@ func TestMixerSkipsBeyondCatchUp(t *testing.T) {
 	waitChunks(m, want)
 	stop()
 	st := m.Stats()
-	if st.Chunks != want || st.Skipped != 50-want {
-		t.Fatalf("after a 1 s stall: %d chunks made, %d skipped; want %d and %d", st.Chunks, st.Skipped, want, 50-want)
+	perSecond := uint64(time.Second / capture.ChunkDuration)
+	if st.Chunks != want || st.Skipped != perSecond-want {
+		t.Fatalf("after a 1 s stall: %d chunks made, %d skipped; want %d and %d", st.Chunks, st.Skipped, want, perSecond-want)
 	}
 }
 
 // A source that got ahead of the mix (four chunks waiting when the show
 // starts) does not keep that lead as delay: within a second the mixer drops
-// the standing queue, and the sound it mixes is at most a chunk old.
+// the standing queue down to what it keeps against jitter (trimKeepTime).
 func TestMixerDropsAStandingQueue(t *testing.T) {
 	m := NewMixer(MixerConfig{Clock: clock.NewFake(t0)})
 	src := newChunkSource()
@@ -262,7 +267,7 @@ func TestMixerDropsAStandingQueue(t *testing.T) {
 	waiting(4 * capture.ChunkDuration)
 	pushed := int16(4)
 	var lag []int16
-	for i := 1; i <= 60; i++ {
+	for i := 1; i <= trimEvery+10; i++ {
 		before := m.Stats().Sources[0].Waiting
 		pushed++
 		src.ch <- constChunk(pushed, 2)
@@ -270,13 +275,50 @@ func TestMixerDropsAStandingQueue(t *testing.T) {
 		c := m.Mix(t0.Add(time.Duration(i) * capture.ChunkDuration))
 		lag = append(lag, pushed-c.Samples[0])
 	}
-	if lag[0] != 4 || lag[48] != 4 {
-		t.Fatalf("before the first second the sound mixed lags %d and %d chunks, want the 4 it was given", lag[0], lag[48])
+	if lag[0] != 4 || lag[trimEvery-2] != 4 {
+		t.Fatalf("before the first second the sound mixed lags %d and %d chunks, want the 4 it was given", lag[0], lag[trimEvery-2])
 	}
-	if last := lag[len(lag)-1]; last > 1 {
-		t.Fatalf("after a second the sound mixed is still %d chunks old", last)
+	keep := int16(trimKeepTime / capture.ChunkDuration)
+	if last := lag[len(lag)-1]; last > keep {
+		t.Fatalf("after a second the sound mixed is still %d chunks old, want %d", last, keep)
 	}
-	if tr := m.Stats().Sources[0].Trimmed; tr != 3*capture.ChunkDuration {
-		t.Fatalf("%v dropped as standing queue, want 60ms", tr)
+	if tr, want := m.Stats().Sources[0].Trimmed, 4*capture.ChunkDuration-trimKeepTime; tr != want {
+		t.Fatalf("%v dropped as standing queue, want %v", tr, want)
+	}
+}
+
+// A mixed chunk carries when its sound was captured, not when it was mixed:
+// the sound that waited in the mixer is as old as its source said, sample
+// by sample, through what the standing-queue trim drops. Receivers keep
+// lip sync by this time.
+func TestMixerChunkTimeIsCaptureTime(t *testing.T) {
+	m := NewMixer(MixerConfig{Clock: clock.NewFake(t0)})
+	src := newChunkSource()
+	defer src.Close()
+	if err := m.Add("mic", src, 1); err != nil {
+		t.Fatal(err)
+	}
+	captured := func(k int) time.Time { return t0.Add(-time.Hour + time.Duration(k)*capture.ChunkDuration) }
+	for k := range 3 {
+		c := constChunk(int16(k+1), 1)
+		c.Time = captured(k)
+		src.ch <- c
+	}
+	for deadline := time.Now().Add(10 * time.Second); m.Stats().Sources[0].Waiting != 3*capture.ChunkDuration; time.Sleep(100 * time.Microsecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the source has %v waiting, want 3 chunks", m.Stats().Sources[0].Waiting)
+		}
+	}
+	for k := range 3 {
+		slot := t0.Add(time.Duration(k) * capture.ChunkDuration)
+		c := m.Mix(slot)
+		if !c.Time.Equal(captured(k)) || c.Samples[0] != int16(k+1) {
+			t.Fatalf("mix %d: sound %d captured at %v, want sound %d at %v", k, c.Samples[0], c.Time, k+1, captured(k))
+		}
+	}
+	// Nothing waiting: the slot's own time.
+	slot := t0.Add(time.Minute)
+	if c := m.Mix(slot); !c.Time.Equal(slot) {
+		t.Fatalf("an empty mix at %v, want the slot %v", c.Time, slot)
 	}
 }

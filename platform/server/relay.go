@@ -10,10 +10,11 @@ import (
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/nack"
-	"github.com/pion/interceptor/pkg/report"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+
+	"showcaster/internal/rtpsr"
 )
 
 // media holds the two WebRTC stacks: ingest (receives, sends TWCC, NACKs and
@@ -25,6 +26,8 @@ type media struct {
 	// Guests publish from browsers: VP8 (every browser sends it) and Opus.
 	guestIngest   *webrtc.API
 	guestPlayback *webrtc.API
+	// clocks: viewer stream SSRC → the rtpsr.Clock its sender reports follow.
+	clocks *sync.Map
 }
 
 // Profiles the ingest accepts; the studio's encoder and browsers pick among these.
@@ -102,17 +105,22 @@ func newMedia(logf func(string, ...any)) (*media, error) {
 		return nil, fmt.Errorf("%w: configure NACK responder: %v", ErrMedia, err)
 	}
 	playIR.Add(responder)
-	sender, err := report.NewSenderInterceptor()
-	if err != nil {
-		return nil, fmt.Errorf("%w: configure sender reports: %v", ErrMedia, err)
-	}
-	playIR.Add(sender)
+	// Sender reports on the publisher's capture clock (rtpsr): each viewer
+	// stream's Clock is its relay's rewriter, registered by SSRC in watch.
+	clocks := &sync.Map{}
+	playIR.Add(rtpsr.Factory{Lookup: func(ssrc uint32) rtpsr.Clock {
+		if c, ok := clocks.Load(ssrc); ok {
+			return c.(rtpsr.Clock)
+		}
+		return nil
+	}})
 
 	gIn, gPlay, err := guestAPIs(se)
 	if err != nil {
 		return nil, err
 	}
 	return &media{
+		clocks:        clocks,
 		ingest:        webrtc.NewAPI(webrtc.WithMediaEngine(ingestME), webrtc.WithInterceptorRegistry(ingestIR), webrtc.WithSettingEngine(se)),
 		playback:      webrtc.NewAPI(webrtc.WithMediaEngine(playME), webrtc.WithInterceptorRegistry(playIR), webrtc.WithSettingEngine(playSE)),
 		guestIngest:   gIn,
@@ -128,6 +136,7 @@ type relay struct {
 	logf func(string, ...any)
 
 	ingestAPI, playAPI *webrtc.API
+	clocks             *sync.Map // the playback API's (media.clocks)
 	// onPublisher, when set, hears the publisher connect (true) and go (false).
 	onPublisher func(up bool)
 
@@ -153,12 +162,18 @@ type publisher struct {
 	pc        *webrtc.PeerConnection
 	ice       *iceResource
 	videoSSRC atomic.Uint32
+	// clockOff is the publisher's clock against ours (the first sender
+	// report's arrival minus its NTP time), the same for both streams, so
+	// a studio on another machine keeps its lip sync.
+	clockOnce sync.Once
+	clockOff  time.Duration
 }
 
 type viewerSession struct {
 	id        string
 	pc        *webrtc.PeerConnection
 	ice       *iceResource
+	ssrcs     []uint32 // its streams' SSRCs in the clocks map
 	onClose   func()
 	once      sync.Once
 	connected chan struct{} // closed when the peer connects
@@ -172,7 +187,7 @@ const pliInterval = 500 * time.Millisecond
 func newRelay(show string, m *media, logf func(string, ...any)) *relay {
 	v, _ := webrtc.NewTrackLocalStaticRTP(videoCodec, "video", "showcaster-"+show)
 	a, _ := webrtc.NewTrackLocalStaticRTP(audioCodec, "audio", "showcaster-"+show)
-	r := &relay{show: show, ingestAPI: m.ingest, playAPI: m.playback, logf: logf, video: v, audio: a, viewers: map[string]*viewerSession{}}
+	r := &relay{show: show, ingestAPI: m.ingest, playAPI: m.playback, clocks: m.clocks, logf: logf, video: v, audio: a, viewers: map[string]*viewerSession{}}
 	r.vrw.clockRate = 90000
 	r.arw.clockRate = 48000
 	return r
@@ -219,9 +234,13 @@ func (r *relay) publish(offer string) (string, string, error) {
 		}
 	}
 	pc.OnTrack(func(t *webrtc.TrackRemote, rcv *webrtc.RTPReceiver) {
-		go drainRTCP(rcv)
+		rw := &r.arw
 		if t.Kind() == webrtc.RTPCodecTypeVideo {
+			rw = &r.vrw
 			p.videoSSRC.Store(uint32(t.SSRC()))
+		}
+		go readPublisherRTCP(p, rcv, uint32(t.SSRC()), rw)
+		if t.Kind() == webrtc.RTPCodecTypeVideo {
 			r.forward(p, t, r.video, &r.vrw)
 			return
 		}
@@ -313,12 +332,22 @@ func (r *relay) recording() bool { return r.rec.Load() != nil }
 
 func (r *relay) publishing() bool { return r.cur.Load() != nil && r.pubAlive.Load() }
 
-func drainRTCP(rcv *webrtc.RTPReceiver) {
-	// Reading drives the interceptors (sender reports from the publisher); the
-	// packets themselves are not needed.
+// readPublisherRTCP reads a published stream's RTCP (which also drives the
+// ingest's interceptors) and hands its sender reports to the stream's
+// rewriter: the viewers' reports follow the publisher's clock.
+func readPublisherRTCP(p *publisher, rcv *webrtc.RTPReceiver, ssrc uint32, rw *rewriter) {
 	for {
-		if _, _, err := rcv.ReadRTCP(); err != nil {
+		pkts, _, err := rcv.ReadRTCP()
+		if err != nil {
 			return
+		}
+		now := time.Now() // wall clock: the report's arrival
+		for _, pkt := range pkts {
+			if sr, ok := pkt.(*rtcp.SenderReport); ok && sr.SSRC == ssrc {
+				at := rtpsr.FromNTP(sr.NTPTime)
+				p.clockOnce.Do(func() { p.clockOff = now.Sub(at) })
+				rw.noteReport(p, sr.RTPTime, at.Add(p.clockOff))
+			}
 		}
 	}
 }
@@ -363,6 +392,33 @@ type rewriter struct {
 	lastTS    uint32
 	lastAt    time.Time
 	clockRate uint32
+	// The current publisher's latest sender report for this stream: its
+	// RTP time (the publisher's numbering) and the instant it stands for,
+	// on our clock. reportOwner is whose it is.
+	reportOwner *publisher
+	reportTS    uint32
+	reportAt    time.Time
+}
+
+// noteReport keeps publisher p's sender report: RTP time ts is the instant at.
+func (rw *rewriter) noteReport(p *publisher, ts uint32, at time.Time) {
+	rw.mu.Lock()
+	rw.reportOwner, rw.reportTS, rw.reportAt = p, ts, at
+	rw.mu.Unlock()
+}
+
+// RTPAt is the outgoing stream's RTP time at now on the publisher's own
+// clock (rtpsr.Clock): the publisher's latest report, carried forward and
+// renumbered as the viewers see the stream. False until the current
+// publisher has sent a report.
+func (rw *rewriter) RTPAt(now time.Time) (uint32, bool) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if rw.reportOwner == nil || rw.reportOwner != rw.owner {
+		return 0, false
+	}
+	ts := rw.reportTS + uint32(int64(now.Sub(rw.reportAt).Seconds()*float64(rw.clockRate)))
+	return ts + rw.tsOff, true
 }
 
 // apply rewrites h for publisher p; false when p is no longer the current publisher.
@@ -428,8 +484,18 @@ func (r *relay) watch(offer string, onClose func()) (string, string, <-chan stru
 	for _, t := range []*webrtc.TrackLocalStaticRTP{r.video, r.audio} {
 		sender, err := pc.AddTrack(t)
 		if err != nil {
+			r.forgetClocks(v)
 			pc.Close()
 			return "", "", nil, fmt.Errorf("%w: %v", ErrMedia, err)
+		}
+		if p := sender.GetParameters(); len(p.Encodings) > 0 && r.clocks != nil {
+			rw := &r.arw
+			if t == r.video {
+				rw = &r.vrw
+			}
+			ssrc := uint32(p.Encodings[0].SSRC)
+			r.clocks.Store(ssrc, rtpsr.Clock(rw))
+			v.ssrcs = append(v.ssrcs, ssrc)
 		}
 		go r.readViewerRTCP(sender, t == r.video)
 	}
@@ -444,12 +510,14 @@ func (r *relay) watch(offer string, onClose func()) (string, string, <-chan stru
 	})
 	answer, err := negotiate(pc, offer)
 	if err != nil {
+		r.forgetClocks(v)
 		pc.Close()
 		return "", "", nil, err
 	}
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
+		r.forgetClocks(v)
 		pc.Close()
 		return "", "", nil, ErrClosed
 	}
@@ -486,12 +554,23 @@ func (r *relay) removeViewer(id string) bool {
 		return false
 	}
 	v.once.Do(func() {
+		r.forgetClocks(v)
 		go v.pc.Close()
 		if v.onClose != nil {
 			v.onClose()
 		}
 	})
 	return true
+}
+
+// forgetClocks takes a viewer's streams out of the clocks map.
+func (r *relay) forgetClocks(v *viewerSession) {
+	if r.clocks == nil {
+		return
+	}
+	for _, ssrc := range v.ssrcs {
+		r.clocks.Delete(ssrc)
+	}
 }
 
 // viewerCount is the number of WHEP sessions.
@@ -530,6 +609,7 @@ func (r *relay) close() {
 	}
 	for _, v := range viewers {
 		v.once.Do(func() {
+			r.forgetClocks(v)
 			errs = append(errs, v.pc.Close())
 			if v.onClose != nil {
 				v.onClose()
