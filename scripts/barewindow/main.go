@@ -1,7 +1,8 @@
 // Command barewindow is the floor of what a Fyne window repainted 20 times
 // a second costs under software GL, for docs/benchmarks.md: a 1280x720
 // window with one 366x206 image replaced every 50 ms (the studio's preview
-// at its idle size). WIDGETS=1 adds 12 rows of ordinary widgets beside it;
+// at its idle size). WIDGETS=1 adds 12 rows of ordinary widgets beside it
+// (WIDGETS=button, entry, label or select: 48 of one kind);
 // FLAT=1 squares the theme's corners. Measure it with the window half of
 // scripts/bench-window.sh and SHOWCASTER_BIN set to this program.
 package main
@@ -41,11 +42,25 @@ func main() {
 	img.ScaleMode = canvas.ImageScaleFastest
 	img.SetMinSize(fyne.NewSize(366, 206))
 	var content fyne.CanvasObject = container.NewVBox(img)
-	if os.Getenv("WIDGETS") != "" {
+	if kind := os.Getenv("WIDGETS"); kind != "" {
+		// WIDGETS=1: a mix; button, entry, label or select: 48 of that kind.
+		row := func() fyne.CanvasObject {
+			switch kind {
+			case "button":
+				return container.NewHBox(widget.NewButton("Button", nil), widget.NewButton("Button", nil), widget.NewButton("Button", nil), widget.NewButton("Button", nil))
+			case "entry":
+				return container.NewHBox(widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry())
+			case "label":
+				return container.NewHBox(widget.NewLabel("label text here"), widget.NewLabel("label text here"), widget.NewLabel("label text here"), widget.NewLabel("label text here"))
+			case "select":
+				return container.NewHBox(widget.NewSelect([]string{"a"}, nil), widget.NewSelect([]string{"a"}, nil), widget.NewSelect([]string{"a"}, nil), widget.NewSelect([]string{"a"}, nil))
+			}
+			return container.NewHBox(widget.NewButton("Button", nil), widget.NewEntry(),
+				widget.NewLabel("label text here"), widget.NewSelect([]string{"a"}, nil))
+		}
 		objs := []fyne.CanvasObject{img}
 		for range 12 {
-			objs = append(objs, container.NewHBox(widget.NewButton("Button", nil), widget.NewEntry(),
-				widget.NewLabel("label text here"), widget.NewSelect([]string{"a"}, nil)))
+			objs = append(objs, row())
 		}
 		content = container.NewHSplit(container.NewVBox(objs...), widget.NewLabel("right"))
 	}
