@@ -96,6 +96,14 @@ func TestViewerPageToolkit(t *testing.T) {
 	studioEvents.waitOrder("p1")
 	other.do(chromedp.Click(chromedp.ID("tk-cart-toggle")))
 
+	// A snapshot of the show asked for before the lucky bag starts and
+	// answered after it (a refresh after an order, on a slow line) must not
+	// take the lucky bag away: the event that started it is newer.
+	mustEval[bool](other, `window.__staleAsked = performance.now(); window.__stale = null;
+		fetch(location.pathname.replace("/watch/", "/api/shows/") + "/public", { credentials: "same-origin" })
+			.then((r) => r.json()).then((j) => { window.__stale = j; }); true`)
+	other.waitFor("the snapshot from before the lucky bag", `window.__stale !== null`, eventDeadline, toolkitState)
+
 	// The lucky bag: a countdown, what to do, entering by the password comment.
 	lot, err := st.c.StartLottery(ctx, show.ID, platform.NewLottery{Prize: "保温杯一个", Winners: 1, Condition: platform.ConditionPassword, Password: "想要福袋", CountdownS: 15})
 	st.check("start the lottery", err)
@@ -105,6 +113,10 @@ func TestViewerPageToolkit(t *testing.T) {
 		if !strings.Contains(card, "福袋") || !strings.Contains(card, "想要福袋") || !strings.Contains(card, "password") {
 			t.Errorf("[%s] the lucky bag card reads %q, want the badge and the password to comment", v.name, card)
 		}
+	}
+	mustEval[bool](other, `window.dispatchEvent(new CustomEvent("showcaster:public", { detail: { public: window.__stale, asked: window.__staleAsked } })); true`)
+	if card := mustEval[string](other, `(document.getElementById("tk-lottery") || {}).innerText || ""`); !strings.Contains(card, "想要福袋") {
+		t.Errorf("after a snapshot from before it arrived, the lucky bag card reads %q, want it still there", card)
 	}
 	first := countdown(winner, "tk-lottery-countdown")
 	// Whole seconds round up, so a fresh 15 s countdown may read 00:16 for a moment.

@@ -176,7 +176,7 @@
     if (state === "ended" && !st.replayURL) pollReplay(2000);
   }
 
-  window.addEventListener("showcaster:public", (e) => apply(e.detail || {}));
+  window.addEventListener("showcaster:public", (e) => apply((e.detail || {}).public || {}));
   window.addEventListener("showcaster:state", (e) => setState(e.detail));
   window.addEventListener("showcaster:event", (e) => {
     const ev = e.detail || {};

@@ -582,32 +582,67 @@
     state.lottery = l;
   }
 
-  function applyPublic(p) {
+  // applyPublic takes the show's state from a snapshot asked for at asked
+  // (performance.now()). The parts that events changed since are newer than
+  // the snapshot, so they stay as the events left them: a lucky bag that
+  // starts while a refresh after an order is on its way must not vanish.
+  function applyPublic(p, asked) {
+    const kept = changedSince(asked);
+    const take = (part) => !kept.has(part);
     if (p.viewer && p.viewer.id) state.me = p.viewer.id;
     if (p.now) clockSample(p.now);
-    state.onAir = p.state === "live" || p.state === "trial";
-    state.products = Array.isArray(p.products) ? p.products : [];
-    state.pinnedID = p.pinned && p.pinned.id ? p.pinned.id : "";
-    state.followers = Number(p.followers || 0);
-    state.following = !!p.following;
+    if (take("state")) state.onAir = p.state === "live" || p.state === "trial";
+    if (take("products")) state.products = Array.isArray(p.products) ? p.products : [];
+    if (take("pinned")) state.pinnedID = p.pinned && p.pinned.id ? p.pinned.id : "";
+    if (take("followers")) {
+      state.followers = Number(p.followers || 0);
+      state.following = !!p.following;
+    }
     state.shares = Number(p.shares || 0);
     state.shared = !!p.shared;
-    state.lottery = null;
-    if (p.lottery) setLottery(p.lottery);
-    const l = p.lottery;
-    if (l && l.won) {
-      state.won = { lottery_id: l.id, prize: l.prize, claim_by: l.claim_by };
-      state.claimed = !!l.claimed;
+    if (take("lottery")) {
+      state.lottery = null;
+      if (p.lottery) setLottery(p.lottery);
+      const l = p.lottery;
+      if (l && l.won) {
+        state.won = { lottery_id: l.id, prize: l.prize, claim_by: l.claim_by };
+        state.claimed = !!l.claimed;
+      }
     }
-    state.coupons = new Map((p.coupons || []).map((c) => [c.id, c]));
-    state.flash = new Map((p.flash_sales || []).map((f) => [f.product_id, f]));
-    state.reds = new Map((p.red_envelopes || []).map((r) => [r.id, r]));
+    if (take("coupons")) state.coupons = new Map((p.coupons || []).map((c) => [c.id, c]));
+    if (take("flash")) state.flash = new Map((p.flash_sales || []).map((f) => [f.product_id, f]));
+    if (take("reds")) state.reds = new Map((p.red_envelopes || []).map((r) => [r.id, r]));
     renderAll();
+  }
+
+  // The parts of the state each event changes, noted for the snapshots in
+  // flight (see applyPublic).
+  const eventPart = {
+    products: "products", product_pinned: "pinned", product_unpinned: "pinned", follow: "followers",
+    lottery_started: "lottery", lottery_entrants: "lottery", lottery_drawn: "lottery", lottery_cancelled: "lottery",
+    lottery_won: "lottery", comment: "lottery",
+    coupon_pushed: "coupons", coupon_updated: "coupons",
+    flash_sale_started: "flash", flash_sale_updated: "flash", flash_sale_ended: "flash",
+    red_envelope: "reds", red_envelope_updated: "reds",
+  };
+  const recent = []; // {at, part}: the last minute's events, for changedSince
+  function noteEvent(part) {
+    const now = performance.now();
+    recent.push({ at: now, part });
+    while (recent.length && now - recent[0].at > 60000) recent.shift();
+  }
+  function changedSince(asked) {
+    const parts = new Set();
+    if (typeof asked !== "number") return parts;
+    for (const r of recent) if (r.at >= asked) parts.add(r.part);
+    return parts;
   }
 
   function handleEvent(ev) {
     // A replayed event's stamp is old and only lowers the sample: harmless.
     if (ev.at) clockSample(ev.at);
+    const part = eventPart[ev.type];
+    if (part) noteEvent(part);
     switch (ev.type) {
       case "products":
         state.products = ev.products || [];
@@ -694,9 +729,10 @@
     refreshTimer = setTimeout(refresh, 300);
   }
   async function refresh() {
+    const asked = performance.now();
     try {
       const res = await fetch(withKey(apiPath("/public")), { credentials: "same-origin" });
-      if (res.ok) applyPublic(await res.json());
+      if (res.ok) applyPublic(await res.json(), asked);
     } catch (_) { /* the page retries on its own; the next event refreshes */ }
   }
 
@@ -745,7 +781,10 @@
     renderAll();
   }
 
-  window.addEventListener("showcaster:public", (e) => applyPublic(e.detail || {}));
+  window.addEventListener("showcaster:public", (e) => {
+    const d = e.detail || {};
+    applyPublic(d.public || {}, d.asked);
+  });
   window.addEventListener("showcaster:event", (e) => handleEvent(e.detail || {}));
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -191,6 +191,7 @@
 
   // The public view of the show: title, state, the pinned product, counters.
   async function loadPublic() {
+    const asked = performance.now(); // events after this are newer than the answer
     const res = await fetch(withKey(apiPath("/public")), { credentials: "same-origin" });
     if (res.status === 404) {
       if (!show.state) {
@@ -202,12 +203,12 @@
     }
     if (!res.ok) throw new Error(await errorMessage(res));
     const p = await res.json();
-    applyPublic(p);
+    applyPublic(p, asked);
     return p;
   }
 
-  function applyPublic(p) {
-    window.dispatchEvent(new CustomEvent("showcaster:public", { detail: p }));
+  function applyPublic(p, asked) {
+    window.dispatchEvent(new CustomEvent("showcaster:public", { detail: { public: p, asked } }));
     if (p.title) {
       show.title = p.title;
       ui.title.textContent = p.title;
