@@ -620,7 +620,7 @@
   const eventPart = {
     products: "products", product_pinned: "pinned", product_unpinned: "pinned", follow: "followers",
     lottery_started: "lottery", lottery_entrants: "lottery", lottery_drawn: "lottery", lottery_cancelled: "lottery",
-    lottery_won: "lottery", comment: "lottery",
+    lottery_won: "lottery",
     coupon_pushed: "coupons", coupon_updated: "coupons",
     flash_sale_started: "flash", flash_sale_updated: "flash", flash_sale_ended: "flash",
     red_envelope: "reds", red_envelope_updated: "reds",
@@ -712,6 +712,7 @@
         if (!l || l.state !== "open" || l.condition !== "password" || !c.viewer || c.viewer.id !== state.me) return;
         if ((c.text || "").trim() !== l.password || l.entered) return;
         l.entered = true;
+        noteEvent("lottery");
         break;
       }
       case "show_state":
