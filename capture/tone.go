@@ -23,18 +23,15 @@ type ToneConfig struct {
 const ToneID = "builtin:tone"
 
 // ChunkDuration is the length of the chunks the built-in sources and the
-// mixer deliver: 10 ms, as the Opus packets (encode.OpusFrame) are, so the
-// sound waits half as long to fill a chunk and a packet as with WebRTC's
-// usual 20 ms. Viewers' lip sync holds the picture to the sound, so every
-// millisecond of the sound's path is one of the picture's too.
-const ChunkDuration = 10 * time.Millisecond
+// mixer deliver: 20 ms, as the Opus packets (encode.OpusFrame) are.
+const ChunkDuration = 20 * time.Millisecond
 
 // SoundCatchUp is how far behind a built-in sound source (and the mixer)
 // may fall and still deliver every chunk it owes; beyond it, they skip ahead.
 const SoundCatchUp = 200 * time.Millisecond
 
 // ChunkFrames is the number of sample frames in a ChunkDuration at SampleRate.
-const ChunkFrames = SampleRate / 100
+const ChunkFrames = SampleRate / 50
 
 type tone struct {
 	mu       sync.Mutex

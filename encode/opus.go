@@ -15,9 +15,9 @@ import (
 	"showcaster/capture"
 )
 
-// OpusFrame is the duration of one Opus packet: 10 ms, one mixer chunk
-// (capture.ChunkDuration), for a short path to the viewers' speakers.
-const OpusFrame = 10 * time.Millisecond
+// OpusFrame is the duration of one Opus packet: 20 ms, WebRTC's usual frame
+// and one mixer chunk (capture.ChunkDuration).
+const OpusFrame = 20 * time.Millisecond
 
 const opusFrameSamples = capture.SampleRate * int(OpusFrame) / int(time.Second) // per channel
 
@@ -64,7 +64,7 @@ func NewOpus(cfg OpusConfig) (*Opus, error) {
 		return nil, fmt.Errorf("%w: %v", ErrOpus, err)
 	}
 	params.BitRate = cfg.BitrateBps
-	params.Latency = opus.Latency10ms
+	params.Latency = opus.Latency20ms
 
 	o := &Opus{cfg: cfg}
 	// The encoder pulls exactly one frame per Read from this reader, so

@@ -15,7 +15,9 @@ import (
 // MixerConfig sets up the audio mix. Zero fields take the defaults.
 type MixerConfig struct {
 	Clock clock.Clock
-	// Depth is the output queue in chunks (default 10, i.e. 200 ms).
+	// Depth is the output queue in chunks (default 200 ms of them: a
+	// consumer that stalls that long, an encoder on a busy machine, loses
+	// nothing).
 	Depth int
 	// MaxBuffer bounds what a source may have waiting (default 100 ms); a
 	// source running fast loses its oldest audio rather than drifting late.
@@ -79,7 +81,7 @@ const (
 func NewMixer(cfg MixerConfig) *Mixer {
 	cfg.Clock = clock.OrReal(cfg.Clock)
 	if cfg.Depth <= 0 {
-		cfg.Depth = 10
+		cfg.Depth = int(200 * time.Millisecond / capture.ChunkDuration)
 	}
 	if cfg.MaxBuffer <= 0 {
 		cfg.MaxBuffer = 100 * time.Millisecond
@@ -174,9 +176,7 @@ func (in *mixInput) run(maxBuf time.Duration, onErr func(string, error)) {
 			}
 			return
 		}
-		if len(in.buf) == 0 {
-			in.headAt = c.Time
-		}
+		in.noteTime(c.Time)
 		in.buf = appendStereo(in.buf, c)
 		if over := len(in.buf) - limit; over > 0 {
 			over = (over + 1) &^ 1
@@ -185,6 +185,29 @@ func (in *mixInput) run(maxBuf time.Duration, onErr func(string, error)) {
 			in.overflows++
 		}
 		in.mu.Unlock()
+	}
+}
+
+// headJump is how far a source's chunk time may stray from where the sound
+// waiting before it ends before the waiting sound is re-timed by it: a
+// source that skipped ahead (a stall, an idle studio's clock) must not leave
+// the mix stamped with times from before the skip.
+const headJump = 20 * time.Millisecond
+
+// noteTime keeps headAt in step with a chunk about to be appended, captured
+// at t: the head's time when nothing waits, and re-timed from t when t is
+// not where the waiting sound ends.
+func (in *mixInput) noteTime(t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	waiting := time.Duration(len(in.buf)/2) * time.Second / capture.SampleRate
+	if len(in.buf) == 0 || in.headAt.IsZero() {
+		in.headAt = t.Add(-waiting)
+		return
+	}
+	if d := t.Sub(in.headAt.Add(waiting)); d > headJump || d < -headJump {
+		in.headAt = t.Add(-waiting)
 	}
 }
 

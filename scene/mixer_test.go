@@ -322,3 +322,32 @@ func TestMixerChunkTimeIsCaptureTime(t *testing.T) {
 		t.Fatalf("an empty mix at %v, want the slot %v", c.Time, slot)
 	}
 }
+
+// A source that skips ahead (its clock jumped while the studio was idle)
+// re-times the sound waiting before it: the mix is not stamped with times
+// from before the jump for as long as the source stays ahead.
+func TestMixerChunkTimeFollowsASourceThatSkipped(t *testing.T) {
+	m := NewMixer(MixerConfig{Clock: clock.NewFake(t0)})
+	src := newChunkSource()
+	defer src.Close()
+	if err := m.Add("mic", src, 1); err != nil {
+		t.Fatal(err)
+	}
+	push := func(at time.Time, want time.Duration) {
+		t.Helper()
+		c := constChunk(1, 1)
+		c.Time = at
+		src.ch <- c
+		for deadline := time.Now().Add(10 * time.Second); m.Stats().Sources[0].Waiting != want; time.Sleep(100 * time.Microsecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the source has %v waiting, want %v", m.Stats().Sources[0].Waiting, want)
+			}
+		}
+	}
+	push(t0, capture.ChunkDuration)
+	jumped := t0.Add(time.Minute)
+	push(jumped, 2*capture.ChunkDuration) // a minute later, one chunk still waiting before it
+	if c := m.Mix(jumped); !c.Time.Equal(jumped.Add(-capture.ChunkDuration)) {
+		t.Fatalf("the mix after the source's jump is stamped %v, want %v", c.Time, jumped.Add(-capture.ChunkDuration))
+	}
+}
