@@ -25,18 +25,8 @@ type arrivalProbe struct {
 }
 
 func dialArrivalProbe(whepURL string) (*arrivalProbe, error) {
-	pc, err := webrtc.NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		return nil, err
-	}
-	p := &arrivalProbe{pc: pc}
-	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
-		if _, err := pc.AddTransceiverFromKind(kind, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
-			pc.Close()
-			return nil, err
-		}
-	}
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	p := &arrivalProbe{}
+	pc, _, err := dialWHEP(whepURL, func(tr *webrtc.TrackRemote) {
 		audio := tr.Kind() == webrtc.RTPCodecTypeAudio
 		var base time.Time
 		var first uint32
@@ -60,10 +50,10 @@ func dialArrivalProbe(whepURL string) (*arrivalProbe, error) {
 			p.mu.Unlock()
 		}
 	})
-	if _, err := offerAnswer(pc, whepURL, ""); err != nil {
-		pc.Close()
+	if err != nil {
 		return nil, err
 	}
+	p.pc = pc
 	return p, nil
 }
 

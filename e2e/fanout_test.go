@@ -164,19 +164,31 @@ type whepViewer struct {
 	bytes    atomic.Int64 // video RTP bytes
 }
 
-func dialViewer(whepURL string) (*whepViewer, error) {
+// dialWHEP plays whepURL in a pion viewer (video and audio, recvonly),
+// handing each track to onTrack; it returns the session's location.
+func dialWHEP(whepURL string, onTrack func(*webrtc.TrackRemote)) (*webrtc.PeerConnection, string, error) {
 	pc, err := webrtc.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	v := &whepViewer{pc: pc}
 	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeVideo, webrtc.RTPCodecTypeAudio} {
 		if _, err := pc.AddTransceiverFromKind(kind, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
 			pc.Close()
-			return nil, err
+			return nil, "", err
 		}
 	}
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { onTrack(tr) })
+	loc, err := offerAnswer(pc, whepURL, "")
+	if err != nil {
+		pc.Close()
+		return nil, "", err
+	}
+	return pc, loc, nil
+}
+
+func dialViewer(whepURL string) (*whepViewer, error) {
+	v := &whepViewer{}
+	pc, loc, err := dialWHEP(whepURL, func(tr *webrtc.TrackRemote) {
 		video := tr.Kind() == webrtc.RTPCodecTypeVideo
 		var last uint32
 		first := true
@@ -198,12 +210,10 @@ func dialViewer(whepURL string) (*whepViewer, error) {
 			}
 		}
 	})
-	loc, err := offerAnswer(pc, whepURL, "")
 	if err != nil {
-		pc.Close()
 		return nil, err
 	}
-	v.resource = loc
+	v.pc, v.resource = pc, loc
 	return v, nil
 }
 

@@ -72,9 +72,9 @@ type mixInput struct {
 // beyond trimKeep of it, the sound is older than it needs to be, and the
 // excess is dropped once (a skip of that much, like a jitter buffer's).
 const (
-	trimEvery    = int(time.Second / capture.ChunkDuration)                             // mixes: one second
-	trimKeepTime = 20 * time.Millisecond                                                // kept against a source's jitter
-	trimKeep     = int(trimKeepTime / time.Millisecond * capture.SampleRate / 1000 * 2) // as stereo samples
+	trimEvery    = int(time.Second / capture.ChunkDuration)             // mixes: one second
+	trimKeepTime = 20 * time.Millisecond                                // kept against a source's jitter
+	trimKeep     = int(trimKeepTime*capture.SampleRate/time.Second) * 2 // as stereo samples
 )
 
 // NewMixer makes a mixer; Run starts its clock.
@@ -314,7 +314,7 @@ func (m *Mixer) Mix(at time.Time) capture.AudioChunk {
 	// with sound and a capture time says (the microphone, which is mixed
 	// first). Receivers keep lip sync by it; the slot's time, later by
 	// what waited in the mixer, would have the sound lag the picture.
-	captured := time.Time{}
+	var captured time.Time
 	for _, in := range inputs {
 		in.mu.Lock()
 		take := min(len(in.buf), n)

@@ -591,7 +591,7 @@
     const take = (part) => !kept.has(part);
     if (p.viewer && p.viewer.id) state.me = p.viewer.id;
     if (p.now) clockSample(p.now);
-    if (take("state")) state.onAir = p.state === "live" || p.state === "trial";
+    state.onAir = p.state === "live" || p.state === "trial"; // show_state events only ask for a snapshot
     if (take("products")) state.products = Array.isArray(p.products) ? p.products : [];
     if (take("pinned")) state.pinnedID = p.pinned && p.pinned.id ? p.pinned.id : "";
     if (take("followers")) {

@@ -18,6 +18,8 @@
 package rtpsr
 
 import (
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -156,10 +158,7 @@ func (r *reporter) loop(w interceptor.RTCPWriter) {
 		t.Reset(Interval)
 		now := time.Now()
 		r.mu.Lock()
-		streams := make([]*stream, 0, len(r.streams))
-		for _, s := range r.streams {
-			streams = append(streams, s)
-		}
+		streams := slices.Collect(maps.Values(r.streams))
 		r.mu.Unlock()
 		for _, s := range streams {
 			var c Clock
