@@ -49,6 +49,7 @@ func TestStudioWindow(t *testing.T) {
 	}
 	x.run("key", "--window", win, "ctrl+shift+n")
 	time.Sleep(800 * time.Millisecond)
+	x.previewUnderDialog(win)
 	x.run("type", "--delay", "30", "Xvfb trial")
 	x.run("key", "Return")
 	var viewerURL string
@@ -71,6 +72,7 @@ func TestStudioWindow(t *testing.T) {
 	line := log.wait(t, "comments: 1 on screen", 15*time.Second)
 	t.Logf("the viewer's comment reached the studio's panel %s after it was sent (%s)", time.Since(posted).Round(time.Millisecond), line)
 	x.previewMoves(win, "during the trial")
+	repaintsApartFromPreview(t, log)
 	if path := os.Getenv("SHOWCASTER_SCREENSHOT"); path != "" {
 		if err := os.WriteFile(path, x.capture(win), 0o644); err != nil {
 			t.Errorf("screenshot: %v", err)
@@ -424,6 +426,76 @@ func (x xdo) previewMoves(win, when string) {
 	x.t.Logf("the preview moves %s: %d pixels changed in 0.5 s", when, changed)
 }
 
+// previewUnderDialog: with a dialog open (the new-show form), the toolkit
+// dims the window under it, the preview too; the preview has a window of
+// its own while nothing covers it, and it must give way to the dialog. So
+// no bar of the test pattern is seen at full brightness in the preview area.
+func (x xdo) previewUnderDialog(win string) {
+	x.t.Helper()
+	img, err := png.Decode(bytes.NewReader(x.capture(win)))
+	if err != nil {
+		x.t.Fatalf("decode the window capture: %v", err)
+	}
+	area := image.Rect(40, 90, 540, 290).Intersect(img.Bounds())
+	bright := 0
+	for y := area.Min.Y; y < area.Max.Y; y++ {
+		for xx := area.Min.X; xx < area.Max.X; xx++ {
+			r, g, b, _ := img.At(xx, y).RGBA()
+			if barColour(r>>8, g>>8, b>>8) {
+				bright++
+			}
+		}
+	}
+	if bright > 20 {
+		x.t.Fatalf("with a dialog open, %d pixels of the preview area show the test pattern undimmed: the preview is drawn over the dialog's shade", bright)
+	}
+	x.t.Logf("with a dialog open the preview is shaded like the rest of the window (%d bright bar pixels)", bright)
+}
+
+// barColour: one of the test pattern's yellow, cyan, green, magenta or red
+// bars at full brightness (the theme's own blue is not among them).
+func barColour(r, g, b uint32) bool {
+	hi := func(v uint32) bool { return v >= 150 }
+	lo := func(v uint32) bool { return v <= 60 }
+	return hi(r) && hi(g) && lo(b) || lo(r) && hi(g) && hi(b) || lo(r) && hi(g) && lo(b) ||
+		hi(r) && lo(g) && hi(b) || hi(r) && lo(g) && lo(b)
+}
+
+// repaintsApartFromPreview reads the studio's latest trace of the preview:
+// the preview changes 20 times a second, and the window around it must not
+// be repainted with each of its frames (Fyne repaints a window whole, and
+// under software GL that cost more than the broadcast). The window is
+// repainted when something on it changes: the clock, a comment, a counter.
+func repaintsApartFromPreview(t *testing.T, log *lineLog) {
+	t.Helper()
+	// The next report but one covers five seconds that all follow this
+	// call (the ones before may hold the new-show dialog, under which the
+	// toolkit draws the preview).
+	const what = "the window repainted"
+	n := log.count(what)
+	for deadline := time.Now().Add(15 * time.Second); log.count(what) < n+2; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the studio logged no preview rate within 15 s")
+		}
+	}
+	line := log.last(what)
+	var frames, repaints float64
+	if i := strings.Index(line, "preview: "); i < 0 {
+		t.Fatalf("unreadable trace line %q", line)
+	} else if _, err := fmt.Sscanf(line[i:], "preview: %f frames/s shown, the window repainted %f times/s", &frames, &repaints); err != nil {
+		t.Fatalf("unreadable trace line %q: %v", line, err)
+	}
+	if frames < 10 {
+		t.Fatalf("the preview showed %.1f frames a second (%q); want at least 10", frames, line)
+	}
+	// A quarter: what changes on its own during a trial (the clock, the
+	// health line) is once a second; an entry's blinking cursor is 8 times.
+	if repaints > frames/4 {
+		t.Fatalf("the window was repainted %.1f times a second while the preview showed %.1f frames: something repaints the whole window all the time", repaints, frames)
+	}
+	t.Logf("preview %.1f frames/s, the window around it repainted %.1f times/s", frames, repaints)
+}
+
 // lineLog collects the studio's log for the test to wait on.
 type lineLog struct {
 	mu  sync.Mutex
@@ -460,6 +532,20 @@ func (l *lineLog) waitFor(what string, d time.Duration) (string, bool) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// count is how many log lines contain what.
+func (l *lineLog) count(what string) int { return strings.Count(l.String(), what) }
+
+// last returns the last log line containing what ("" if none).
+func (l *lineLog) last(what string) string {
+	lines := strings.Split(l.String(), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.Contains(lines[i], what) {
+			return lines[i]
+		}
+	}
+	return ""
 }
 
 func (l *lineLog) wait(t *testing.T, what string, d time.Duration) string {

@@ -32,6 +32,8 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 	fs := flag.NewFlagSet("showcaster", flag.ContinueOnError)
 	dataDir := fs.String("data", app.DefaultDataDir(), "directory for the catalogue and the built-in platform's data")
 	trace := fs.Bool("trace-ui", os.Getenv("SHOWCASTER_TRACE_UI") != "", "log start-up and comment-to-screen timings")
+	toolkitPreview := fs.Bool("toolkit-preview", os.Getenv("SHOWCASTER_TOOLKIT_PREVIEW") != "",
+		"draw the preview and the microphone meter through the toolkit, not in windows of their own (slower; for a desktop where those windows misbehave)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -72,6 +74,8 @@ func Main(args []string, remoteControl app.RemoteControlFunc) int {
 		Studio: studio,
 		Logf:   logf,
 		Trace:  tracef,
+		// Off: the toolkit draws the preview, as on desktops without child windows.
+		ToolkitPreview: *toolkitPreview,
 		OnFirstFrame: func() {
 			logf("first preview frame %d ms after start", time.Since(started).Milliseconds()) // wall clock, as above
 			releaseStartupGarbage()

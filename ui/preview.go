@@ -31,6 +31,7 @@ type previewPanel struct {
 	cue    *widget.Label
 	cueBox *fyne.Container
 	frames int // frames shown, for the status of the preview in tests and traces
+	last   *image.RGBA
 }
 
 func newPreviewPanel(w *studioWindow) *previewPanel {
@@ -83,9 +84,63 @@ func (p *previewPanel) setFrame(img *image.RGBA) {
 	if !p.waiting.Hidden {
 		p.waiting.Hide()
 	}
-	p.img.Image = img
-	p.img.Refresh()
+	p.last = img
 	p.frames++
+	p.show(true)
+}
+
+// show puts the newest frame on the screen: in the preview's own window
+// when nothing of the toolkit's is drawn over the picture but the badge
+// (which the window leaves a hole for), else through the toolkit.
+func (p *previewPanel) show(newFrame bool) {
+	if p.last == nil {
+		return
+	}
+	if r, holes, ok := p.directPlace(); ok && p.w.direct.draw(p.w.direct.preview, r, holes, p.last, newFrame) {
+		if p.img.Image != nil {
+			p.img.Image = nil // beneath its window: nothing for the toolkit to draw
+			p.img.Refresh()
+		}
+		return
+	}
+	if newFrame || p.img.Image != p.last {
+		p.img.Image = p.last
+		p.img.Refresh()
+	}
+}
+
+// showInCanvas gives the picture back to the toolkit.
+func (p *previewPanel) showInCanvas() {
+	p.w.direct.hide(p.w.direct.preview)
+	if p.last != nil && p.img.Image != p.last {
+		p.img.Image = p.last
+		p.img.Refresh()
+	}
+}
+
+// directPlace is where the frame goes in the window's pixels (centred in
+// the image's area, as the toolkit draws it) and the badge's hole; false
+// while the countdown or the cue card is over the picture, or the frame
+// does not fit (the window is being resized).
+func (p *previewPanel) directPlace() (image.Rectangle, []image.Rectangle, bool) {
+	if p.countBg.Visible() || p.cueBox.Visible() {
+		return image.Rectangle{}, nil, false
+	}
+	area, ok := pixelRect(p.img)
+	if !ok {
+		return image.Rectangle{}, nil, false
+	}
+	fs := p.last.Bounds().Size()
+	if fs.X > area.Dx() || fs.Y > area.Dy() {
+		return image.Rectangle{}, nil, false
+	}
+	at := area.Min.Add(image.Pt((area.Dx()-fs.X)/2, (area.Dy()-fs.Y)/2))
+	r := image.Rectangle{Min: at, Max: at.Add(fs)}
+	var holes []image.Rectangle
+	if b, ok := pixelRect(p.badgeBg); ok && p.badge.Text != "" {
+		holes = append(holes, b)
+	}
+	return r, holes, true
 }
 
 // setCue shows the prompter's text over the preview ("" hides it).
@@ -120,7 +175,9 @@ func (p *previewPanel) setState(s app.ShowState) {
 		p.badgeBg.FillColor = theme.Color(theme.ColorNameWarning)
 	default:
 		p.badge.Text = lang.L("PREVIEW (not on air)")
-		p.badgeBg.FillColor = color.NRGBA{0x30, 0x30, 0x30, 0xc0}
+		// Opaque: the picture beneath the badge is not redrawn while the
+		// preview has a window of its own (directViews).
+		p.badgeBg.FillColor = color.NRGBA{0x30, 0x30, 0x30, 0xff}
 	}
 	p.badge.Refresh()
 	p.badgeBg.Refresh()

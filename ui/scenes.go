@@ -310,7 +310,7 @@ func (r *scenesRow) openForm(renaming *store.Scene) {
 			f.problem.SetText(errText(err))
 			return
 		}
-		f.d.Hide()
+		hideFocused(r.w.win, f.d) // Enter in the name saves
 		r.set(r.w.studio.Scenes(), r.current)
 		if r.editor != nil && renaming == nil {
 			r.editor.selected = len(r.list) - 1

@@ -495,7 +495,7 @@ func (p *showPanel) newShowDialog() {
 	d = dialog.NewForm(lang.L("New show"), lang.L("Create"), lang.L("Cancel"), items, submit, p.w.win)
 	// Enter in the title creates the show: the quickest path for a rehearsal.
 	title.OnSubmitted = func(string) {
-		d.Hide()
+		hideFocused(p.w.win, d)
 		submit(true)
 	}
 	d.Resize(fyne.NewSize(520, 440))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -61,7 +62,7 @@ func newSourcesPanel(w *studioWindow) *sourcesPanel {
 		p.saveDevice(func(st *app.Settings) { st.MicID = id })
 	})
 
-	p.meter = newLevelMeter()
+	p.meter = newLevelMeter(&w.direct)
 	p.muteBtn = widget.NewButtonWithIcon(lang.L("Mute")+" (Ctrl+M)", theme.VolumeMuteIcon(), p.toggleMute)
 	p.refresh = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), p.reload)
 
@@ -175,7 +176,7 @@ func (p *sourcesPanel) updateMute() {
 		p.meter.muted = false
 	}
 	p.muteBtn.Refresh()
-	p.meter.Refresh()
+	p.meter.show(true)
 }
 
 // setLevel feeds the meter; -1 means no new level this tick.
@@ -239,12 +240,55 @@ type levelMeter struct {
 	widget.BaseWidget
 	level float64
 	muted bool
+	// direct draws the meter in a window of its own when it can (directViews).
+	direct   *directViews
+	track    *canvas.Rectangle // the renderer's track, where the meter's window goes
+	img      *image.RGBA
+	inCanvas bool // the toolkit's drawing is current
 }
 
-func newLevelMeter() *levelMeter {
-	m := &levelMeter{}
+func newLevelMeter(direct *directViews) *levelMeter {
+	m := &levelMeter{direct: direct}
 	m.ExtendBaseWidget(m)
 	return m
+}
+
+// show draws the meter in its own window, or through the toolkit when the
+// toolkit may be drawing over it (or there is no window for it).
+func (m *levelMeter) show(changed bool) {
+	if m.track != nil && m.direct != nil {
+		if r, ok := pixelRect(m.track); ok && r.Dx() > 0 && r.Dy() > 0 {
+			if m.img == nil || m.img.Bounds().Size() != r.Size() {
+				m.img = image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+				changed = true
+			}
+			if changed {
+				s := float64(fyne.CurrentApp().Driver().CanvasForObject(m.track).Scale())
+				drawMeter(m.img, m.level, theme.Color(theme.ColorNameBackground), m.track.FillColor, m.barColor(), float64(m.track.CornerRadius)*s)
+			}
+			if m.direct.draw(m.direct.meter, r, nil, m.img, changed) {
+				m.inCanvas = false
+				return
+			}
+		}
+	}
+	if changed || !m.inCanvas {
+		m.inCanvas = true
+		m.Refresh()
+	}
+}
+
+func (m *levelMeter) barColor() color.Color {
+	switch {
+	case m.muted:
+		return color.NRGBA{0x80, 0x80, 0x80, 0xff}
+	case m.level > 0.95:
+		return theme.Color(theme.ColorNameError)
+	case m.level > 0.7:
+		return theme.Color(theme.ColorNameWarning)
+	default:
+		return theme.Color(theme.ColorNameSuccess)
+	}
 }
 
 func (m *levelMeter) set(peak float64) {
@@ -255,10 +299,9 @@ func (m *levelMeter) set(peak float64) {
 	if next < 0.005 {
 		next = 0
 	}
-	if next != m.level {
-		m.level = next
-		m.Refresh()
-	}
+	changed := next != m.level
+	m.level = next
+	m.show(changed)
 }
 
 func (m *levelMeter) CreateRenderer() fyne.WidgetRenderer {
@@ -268,6 +311,7 @@ func (m *levelMeter) CreateRenderer() fyne.WidgetRenderer {
 	}
 	r.bg.CornerRadius = 3
 	r.bar.CornerRadius = 3
+	m.track = r.bg
 	return r
 }
 
@@ -290,16 +334,7 @@ func (r *meterRenderer) Layout(s fyne.Size) {
 func (r *meterRenderer) MinSize() fyne.Size { return fyne.NewSize(80, 24) }
 
 func (r *meterRenderer) Refresh() {
-	switch {
-	case r.m.muted:
-		r.bar.FillColor = color.NRGBA{0x80, 0x80, 0x80, 0xff}
-	case r.m.level > 0.95:
-		r.bar.FillColor = theme.Color(theme.ColorNameError)
-	case r.m.level > 0.7:
-		r.bar.FillColor = theme.Color(theme.ColorNameWarning)
-	default:
-		r.bar.FillColor = theme.Color(theme.ColorNameSuccess)
-	}
+	r.bar.FillColor = r.m.barColor()
 	r.Layout(r.size)
 	r.bg.Refresh()
 	r.bar.Refresh()

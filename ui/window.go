@@ -31,6 +31,9 @@ type windowConfig struct {
 	OnFirstFrame func()
 	// Clock paces the preview and stamps notices; default the wall clock.
 	Clock clock.Clock
+	// ToolkitPreview has the toolkit draw the preview and the meter even
+	// where they could have windows of their own (directViews).
+	ToolkitPreview bool
 }
 
 // studioWindow is the anchor's main window: preview and sources on the
@@ -60,8 +63,10 @@ type studioWindow struct {
 	// notices holds status and held on one line of constant height.
 	notices *fyne.Container
 	side    sideWindows
-	report  *reportView // the last report shown
-	anchor  string      // the last anchor level shown
+	// direct draws the preview and the meter beside the toolkit (direct.go).
+	direct directViews
+	report *reportView // the last report shown
+	anchor string      // the last anchor level shown
 	// counters are the latest online, likes, orders and revenue (for the data screen).
 	counters app.Counters
 	// lastImport is the summary of the last CSV import, as shown.
@@ -72,9 +77,11 @@ type studioWindow struct {
 
 	firstFrame bool
 	lastNotice time.Time
-	// preview rate over the last trace period
-	traceFrames int
-	traceSince  time.Time
+	// preview rate and window repaints over the last trace period
+	traceFrames   int
+	traceSince    time.Time
+	probe         *repaintProbe
+	traceRepaints int64
 }
 
 func newStudioWindow(cfg windowConfig) *studioWindow {
@@ -99,6 +106,7 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	w.held = widget.NewLabel("")
 	w.held.Truncation = fyne.TextTruncateEllipsis
 	w.held.Hide()
+	w.direct.w = w
 	w.preview = newPreviewPanel(w)
 	w.scenes = newScenesRow(w)
 	w.sources = newSourcesPanel(w)
@@ -116,7 +124,8 @@ func newStudioWindow(cfg windowConfig) *studioWindow {
 	line := canvas.NewRectangle(color.Transparent)
 	line.SetMinSize(fyne.NewSize(0, widget.NewLabel("Xg").MinSize().Height))
 	w.notices = container.NewGridWithColumns(2, w.held, w.status)
-	bottom := container.NewVBox(w.health.content(), container.NewStack(line, w.notices))
+	w.probe = newRepaintProbe()
+	bottom := container.NewVBox(w.health.content(), container.NewStack(line, w.notices, w.probe))
 	w.win.SetContent(container.NewBorder(w.show.content(), bottom, nil, nil, split))
 	w.win.SetMainMenu(w.mainMenu())
 	w.addShortcuts()
@@ -132,7 +141,10 @@ func (w *studioWindow) start() {
 	w.show.reload("")
 }
 
-func (w *studioWindow) stop() { w.cancel() }
+func (w *studioWindow) stop() {
+	w.cancel()
+	w.direct.close()
+}
 
 // async runs f off the UI thread; done gets its error back on the UI thread
 // through the pump, the window's only way in from other goroutines.
@@ -319,10 +331,12 @@ func (w *studioWindow) apply(b *batch) {
 		w.preview.setFrame(b.frame)
 		w.traceFrames++
 		if since := clock.Since(w.clk, w.traceSince); since >= 5*time.Second {
+			repaints := w.probe.repaints()
 			if !w.traceSince.IsZero() {
-				w.cfg.Trace("preview: %.1f frames/s shown", float64(w.traceFrames)/since.Seconds())
+				w.cfg.Trace("preview: %.1f frames/s shown, the window repainted %.1f times/s",
+					float64(w.traceFrames)/since.Seconds(), float64(repaints-w.traceRepaints)/since.Seconds())
 			}
-			w.traceFrames, w.traceSince = 0, w.clk.Now()
+			w.traceFrames, w.traceSince, w.traceRepaints = 0, w.clk.Now(), repaints
 		}
 		if !w.firstFrame {
 			w.firstFrame = true
@@ -337,6 +351,9 @@ func (w *studioWindow) apply(b *batch) {
 	for _, f := range b.done {
 		f()
 	}
+	if w.firstFrame {
+		w.direct.tick()
+	}
 	// Notices fade (noticeKeep).
 	if !w.lastNotice.IsZero() && clock.Since(w.clk, w.lastNotice) > noticeKeep(w.status.Importance) {
 		w.status.SetText("")
@@ -347,6 +364,15 @@ func (w *studioWindow) apply(b *batch) {
 		w.held.Hide()
 		w.notices.Refresh()
 	}
+}
+
+// hideFocused closes a dialog whose entry may still have the keyboard
+// (Enter in it submitted the form): the entry is unfocused first. Fyne does
+// not unfocus an entry whose dialog goes away, and its cursor then blinks
+// unseen for good, repainting the whole window eight times a second.
+func hideFocused(win fyne.Window, d dialog.Dialog) {
+	win.Canvas().Unfocus()
+	d.Hide()
 }
 
 // askConfirm asks before something that cannot be undone. The title names
