@@ -18,7 +18,7 @@ func PlatformMessage(err error) *Message {
 		return nil
 	}
 	if ae.Status == http.StatusUnauthorized {
-		return Say(ae, "The platform refused the studio's token: check Settings → Platform token.")
+		return Say(ae, "The platform refused the studio's token: check Settings › Platform token.")
 	}
 	switch ae.Code {
 	case "wrong_state":

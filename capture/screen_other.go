@@ -9,4 +9,4 @@ package capture
 const ScreenLibrary = "kbinani/screenshot (mediadevices' screen driver)"
 
 // NoScreenAdvice is what to tell a person when no screen was found.
-const NoScreenAdvice = "No screen to capture: on macOS allow Showcaster under System Settings → Privacy & Security → Screen Recording, then start it again; on Windows start it from your desktop session, not a service."
+const NoScreenAdvice = "No screen to capture: on macOS allow Showcaster under System Settings › Privacy & Security › Screen Recording, then start it again; on Windows start it from your desktop session, not a service."

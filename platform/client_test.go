@@ -27,7 +27,7 @@ func TestClientErrors(t *testing.T) {
 	_, err = bad.Shows(ctx)
 	var apiErr *platform.APIError
 	if !errors.As(err, &apiErr) || apiErr.Status != 401 || !errors.Is(err, platform.ErrUnauthorized) ||
-		!strings.Contains(err.Error(), "Settings → Platform token") {
+		!strings.Contains(err.Error(), "Settings › Platform token") {
 		t.Fatalf("bad token: %v", err)
 	}
 	// A refused event stream ends instead of retrying for ever, and says why.

@@ -34,7 +34,7 @@ type APIError struct {
 func (e *APIError) Error() string {
 	switch e.Status {
 	case http.StatusUnauthorized:
-		return fmt.Sprintf("%s: the platform refused the studio token: check Settings → Platform token", e.Op)
+		return fmt.Sprintf("%s: the platform refused the studio token: check Settings › Platform token", e.Op)
 	case http.StatusTooManyRequests:
 		return fmt.Sprintf("%s: the platform asks to slow down: %s", e.Op, e.Message)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/lang"
@@ -114,6 +115,11 @@ func TestTranslationsCoverTheWindow(t *testing.T) {
 				return false
 			}() {
 				t.Errorf("%s.json: %q → %q changes the format verbs", code, s, got)
+			}
+			// Fyne draws an arrow followed by a space as the arrow and a
+			// broken glyph ("→�"); menu paths take "›", figures "➔".
+			if strings.Contains(got, "→ ") || strings.Contains(got, "→\u00a0") {
+				t.Errorf("%s.json: %q shows a broken glyph after its arrow: use › or ➔", code, got)
 			}
 		}
 		for s := range tr {

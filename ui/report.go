@@ -60,11 +60,11 @@ func newReportView(r app.Report) *reportView {
 	add("buyers", lang.L("Buyers"), fmt.Sprint(r.Buyers))
 	add("revenue", lang.L("Revenue"), app.MoneyFigure(r.RevenueCents, ""))
 	add("minutes", lang.L("Effective minutes"), fmt.Sprint(r.EffectiveMin))
-	add("bookings", lang.L("Bookings → came"), fmt.Sprintf("%d → %d", r.Bookings, r.BookedViewers))
+	add("bookings", lang.L("Bookings ➔ came"), fmt.Sprintf("%d ➔ %d", r.Bookings, r.BookedViewers))
 	add("gifts", lang.L("Gifts"), fmt.Sprint(r.Gifts))
 	add("follows", lang.L("Follows"), fmt.Sprint(r.Follows))
 	add("shares", lang.L("Shares"), fmt.Sprint(r.Shares))
-	add("coupons", lang.L("Coupons claimed → used"), fmt.Sprintf("%d → %d", r.CouponsClaimed, r.CouponsUsed))
+	add("coupons", lang.L("Coupons claimed ➔ used"), fmt.Sprintf("%d ➔ %d", r.CouponsClaimed, r.CouponsUsed))
 	note := widget.NewLabel(lang.L("Counts as a session: more than 15 minutes on air."))
 	if !app.CountsAsSession(r) {
 		note.SetText(lang.L("Does not count as a session: a session needs more than 15 minutes on air."))

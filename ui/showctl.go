@@ -454,7 +454,7 @@ func (p *showPanel) newShowDialog() {
 		list.SetMinSize(fyne.NewSize(380, 150))
 		items = append(items, widget.NewFormItem(lang.L("Products"), list))
 	} else {
-		items = append(items, widget.NewFormItem(lang.L("Products"), widget.NewLabel(lang.L("None yet: Studio → Import products (CSV)…"))))
+		items = append(items, widget.NewFormItem(lang.L("Products"), widget.NewLabel(lang.L("None yet: Studio › Import products (CSV)…"))))
 	}
 	var d dialog.Dialog
 	submit := func(ok bool) {

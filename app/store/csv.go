@@ -134,7 +134,7 @@ func (s *Store) ImportCSV(r io.Reader, opt ImportOptions) (ImportReport, error) 
 	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if !utf8.Valid(data) {
-		return rep, fmt.Errorf("%w: it is not UTF-8 text; in Excel use Save As → \"CSV UTF-8\"", ErrCSV)
+		return rep, fmt.Errorf("%w: it is not UTF-8 text; in Excel use Save As › \"CSV UTF-8\"", ErrCSV)
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1

@@ -102,7 +102,7 @@ func ParseAfter(a string) (int64, error) {
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if _, has := bearer(r); has && !s.isStudio(r) {
-		writeError(w, fail(ErrUnauthorized, "the platform refused the studio token: check Settings → Platform token"))
+		writeError(w, fail(ErrUnauthorized, "the platform refused the studio token: check Settings › Platform token"))
 		return
 	}
 	sh, err := s.lookup(r.PathValue("id"))
