@@ -6,6 +6,8 @@
 # stime) over the window; memory is VmRSS at its end and VmHWM (peak).
 # SHOWCASTER_CPUPROFILE=file on the studio writes a pprof CPU profile of the
 # run (PROFILE=dir keeps one here: go tool pprof -top bin/showcaster dir/window.pprof).
+# SHOWCASTER_TOOLKIT_PREVIEW=1 measures the window with the preview drawn by the
+# toolkit (every preview frame repaints the whole window), as before ui/native.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECS:-20}
@@ -28,7 +30,7 @@ mkdir -p "$home/.cache" "$home/.config"
 prof=()
 if [[ -n "${PROFILE:-}" ]]; then mkdir -p "$PROFILE"; prof=("SHOWCASTER_CPUPROFILE=$PROFILE/window.pprof"); fi
 env DISPLAY=":$d" HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$home/.cache" \
-	XDG_DATA_HOME="$home/.local/share" LIBGL_ALWAYS_SOFTWARE=1 "${prof[@]}" "$bin" >"$tmp/window.log" 2>&1 &
+	XDG_DATA_HOME="$home/.local/share" LIBGL_ALWAYS_SOFTWARE=1 SHOWCASTER_TRACE_UI=1 "${prof[@]}" "$bin" >"$tmp/window.log" 2>&1 &
 win=$!
 pids+=($win)
 sleep "$settle"
@@ -37,6 +39,8 @@ sleep "$secs"
 c1=$(cpu $win)
 idle=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')
 printf "window idle (preview only), %d s: %s CPU s, %s\n" "$secs" "$idle" "$(mem $win)"
+# The studio's trace: frames shown and whole-window repaints over its last 5 s.
+grep -o 'preview: .*' "$tmp/window.log" | tail -1 | sed 's/^/  /' || true
 kill -INT $win 2>/dev/null || true
 for _ in $(seq 50); do kill -0 $win 2>/dev/null || break; sleep 0.2; done
 
