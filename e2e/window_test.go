@@ -110,6 +110,40 @@ func TestStudioWindowRepairsSettings(t *testing.T) {
 	}
 }
 
+// TestStudioWindowHiDPI: on a screen scaled by 1.5 the preview gets a
+// picture with the pixels it has, in its own window, as tall a share of
+// the window as at scale 1 (the first layout came before the widget knew
+// its canvas's scale, and the preview was a third of its pixels, stretched).
+func TestStudioWindowHiDPI(t *testing.T) {
+	t.Setenv("FYNE_SCALE", "1.5")
+	st := launchStudio(t, studioBinary(t), nil)
+	st.log.wait(t, "first preview frame", 20*time.Second)
+	time.Sleep(2 * time.Second) // the window settles its layout around the first frames
+	size := func(win string) (w, h int) {
+		geo := st.x.run("getwindowgeometry", win)
+		if i := strings.Index(geo, "Geometry: "); i >= 0 {
+			fmt.Sscanf(geo[i:], "Geometry: %dx%d", &w, &h)
+		}
+		return w, h
+	}
+	out, _ := st.x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
+	preview := strings.TrimSpace(strings.Split(string(out), "\n")[0])
+	if !isWindowID(preview) {
+		t.Fatalf("no window of the preview's own in the studio window (xdotool search: %q)", out)
+	}
+	pw, ph := size(preview)
+	ww, wh := size(st.win)
+	if ph == 0 || wh == 0 {
+		t.Fatalf("unreadable sizes: preview %dx%d, window %dx%d", pw, ph, ww, wh)
+	}
+	share := float64(ph) / float64(wh)
+	if share < 0.25 {
+		t.Errorf("the preview is %dx%d pixels in a %dx%d window (%.0f %% of its height; about 28 %% at scale 1): it got a picture for an unscaled widget", pw, ph, ww, wh, 100*share)
+	}
+	t.Logf("at scale 1.5 the preview is %dx%d pixels in a %dx%d window", pw, ph, ww, wh)
+	st.quit()
+}
+
 // studioBinary is the studio to run: SHOWCASTER_BIN, or ../bin/showcaster.
 func studioBinary(t *testing.T) string {
 	t.Helper()

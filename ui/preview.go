@@ -41,13 +41,7 @@ func newPreviewPanel(w *studioWindow) *previewPanel {
 	// The studio already scaled the frame to the widget's pixel size.
 	p.img.ScaleMode = canvas.ImageScaleFastest
 	p.img.SetMinSize(fyne.NewSize(320, 180))
-	p.sizer = newSizeReporter(func(s fyne.Size) {
-		scale := float32(1)
-		if c := fyne.CurrentApp().Driver().CanvasForObject(p.img); c != nil {
-			scale = c.Scale()
-		}
-		w.pump.SetPreviewSize(int(s.Width*scale), int(s.Height*scale))
-	})
+	p.sizer = newSizeReporter(func(fyne.Size) { p.askSize() })
 	p.badge = canvas.NewText("", color.White)
 	p.badge.TextStyle.Bold = true
 	p.badgeBg = canvas.NewRectangle(color.Transparent)
@@ -93,6 +87,7 @@ func (p *previewPanel) setFrame(img *image.RGBA) {
 // when nothing of the toolkit's is drawn over the picture but the badge
 // (which the window leaves a hole for), else through the toolkit.
 func (p *previewPanel) show(newFrame bool) {
+	p.askSize()
 	if p.last == nil {
 		return
 	}
@@ -107,6 +102,19 @@ func (p *previewPanel) show(newFrame bool) {
 		p.img.Image = p.last
 		p.img.Refresh()
 	}
+}
+
+// askSize tells the pump how many pixels the preview has: its size at the
+// canvas's scale (asked again on every tick, as the first layout can come
+// before the widget is on a canvas, whose scale is then unknown, and a
+// HiDPI screen would get a picture of a third of its pixels).
+func (p *previewPanel) askSize() {
+	scale := float32(1)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p.img); c != nil {
+		scale = c.Scale()
+	}
+	s := p.sizer.last
+	p.w.pump.SetPreviewSize(int(s.Width*scale), int(s.Height*scale))
 }
 
 // showInCanvas gives the picture back to the toolkit.
