@@ -18,7 +18,7 @@ BIN     := bin/showcaster
 # AAC (vo-aacenc) for RTMP, nginx with its RTMP module as the test RTMP server,
 # and the MinGW-w64 cross compilers (with zip and file) for the Windows build.
 DEB_PKGS := gcc pkg-config libx264-dev libvpx-dev libopus-dev libx11-dev libxext-dev \
-	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool \
+	libgl1-mesa-dev xorg-dev libxkbcommon-dev libwayland-dev xvfb xauth xdotool x11-utils \
 	chromium fonts-wqy-microhei imagemagick ffmpeg curl time pulseaudio pulseaudio-utils libopusfile-dev \
 	libvo-aacenc-dev nginx libnginx-mod-rtmp nodejs \
 	gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 zip file

@@ -48,16 +48,21 @@ func TestStudioWindow(t *testing.T) {
 		x.run("windowfocus", win)
 	}
 	x.run("key", "--window", win, "ctrl+shift+n")
-	time.Sleep(800 * time.Millisecond)
 	x.previewUnderDialog(win)
+	time.Sleep(300 * time.Millisecond) // the title has the keyboard
 	x.run("type", "--delay", "30", "Xvfb trial")
 	x.run("key", "Return")
-	var viewerURL string
-	for try := 0; viewerURL == "" && try < 40; try++ {
+	counting := false
+	for try := 0; !counting && try < 40; try++ {
 		x.run("key", "--window", win, "ctrl+t") // refused until the audit approves
-		if line, ok := log.waitFor("viewer link: ", 2*time.Second); ok {
-			viewerURL = strings.TrimSpace(line[strings.Index(line, "viewer link: ")+len("viewer link: "):])
-		}
+		_, counting = log.waitFor("countdown: ", 2*time.Second)
+	}
+	if counting {
+		x.countdownOverPreview(win)
+	}
+	var viewerURL string
+	if line, ok := log.waitFor("viewer link: ", 10*time.Second); ok {
+		viewerURL = strings.TrimSpace(line[strings.Index(line, "viewer link: ")+len("viewer link: "):])
 	}
 	if !strings.Contains(viewerURL, "/watch/") || !strings.Contains(viewerURL, "key=") {
 		t.Fatalf("the trial did not start from Ctrl+T (viewer link %q)", viewerURL)
@@ -172,7 +177,7 @@ type studioRun struct {
 // preferences file) and waits for its window titled Showcaster.
 func launchStudio(t *testing.T, bin string, prefs map[string]any) *studioRun {
 	t.Helper()
-	for _, tool := range []string{"Xvfb", "xdotool", "import"} {
+	for _, tool := range []string{"Xvfb", "xdotool", "import", "xwininfo"} {
 		path, err := exec.LookPath(tool)
 		if err != nil {
 			path = tool
@@ -463,27 +468,76 @@ func (x xdo) previewMoves(win, when string) {
 // previewUnderDialog: with a dialog open (the new-show form), the toolkit
 // dims the window under it, the preview too; the preview has a window of
 // its own while nothing covers it, and it must give way to the dialog. So
-// no bar of the test pattern is seen at full brightness in the preview area.
+// once the dialog is up, no bar of the test pattern is seen at full
+// brightness in the preview area.
 func (x xdo) previewUnderDialog(win string) {
 	x.t.Helper()
-	img, err := png.Decode(bytes.NewReader(x.capture(win)))
-	if err != nil {
-		x.t.Fatalf("decode the window capture: %v", err)
+	bright, ok := x.waitShaded(win, image.Rect(40, 90, 540, 290), 5*time.Second)
+	if !ok {
+		x.t.Fatalf("5 s after the new-show dialog was asked for, %d pixels of the preview area still show the test pattern undimmed: the preview is drawn over the dialog's shade", bright)
 	}
-	area := image.Rect(40, 90, 540, 290).Intersect(img.Bounds())
+	x.t.Logf("with a dialog open the preview is shaded like the rest of the window")
+}
+
+// countdownOverPreview: the 3-2-1 before the trial is drawn by the toolkit
+// over the middle of the preview, in a shaded circle; the preview's own
+// window must give way to it, so no bar of the test pattern is seen there
+// at full brightness while the numbers count.
+func (x xdo) countdownOverPreview(win string) {
+	x.t.Helper()
+	out, _ := x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
+	preview := strings.TrimSpace(strings.Split(string(out), "\n")[0])
+	if !isWindowID(preview) {
+		x.t.Fatalf("no window of the preview's own (xdotool search: %q)", out)
+	}
+	// xwininfo, as xdotool doubles a child window's position.
+	info, err := x.command("xwininfo", "-id", preview).Output()
+	if err != nil {
+		x.t.Fatalf("xwininfo -id %s: %v", preview, err)
+	}
+	num := func(label string) int {
+		n := 0
+		if i := strings.Index(string(info), label); i >= 0 {
+			fmt.Sscanf(string(info[i+len(label):]), "%d", &n)
+		}
+		return n
+	}
+	c := image.Pt(num("Absolute upper-left X:")+num("Width:")/2, num("Absolute upper-left Y:")+num("Height:")/2)
+	bright, ok := x.waitShaded(win, image.Rect(c.X-40, c.Y-40, c.X+40, c.Y+40), 2*time.Second)
+	if !ok {
+		x.t.Fatalf("during the countdown %d pixels in the middle of the preview show the test pattern unshaded: the preview is drawn over the countdown", bright)
+	}
+	x.t.Logf("the countdown shades the middle of the preview (around %v)", c)
+}
+
+// waitShaded captures the window until no more than a few pixels of area
+// show a bar of the test pattern at full brightness (something of the
+// toolkit's shades it), for up to d; the count of the last capture.
+func (x xdo) waitShaded(win string, area image.Rectangle, d time.Duration) (int, bool) {
+	x.t.Helper()
 	bright := 0
-	for y := area.Min.Y; y < area.Max.Y; y++ {
-		for xx := area.Min.X; xx < area.Max.X; xx++ {
-			r, g, b, _ := img.At(xx, y).RGBA()
-			if barColour(r>>8, g>>8, b>>8) {
-				bright++
+	for deadline := time.Now().Add(d); ; time.Sleep(100 * time.Millisecond) {
+		img, err := png.Decode(bytes.NewReader(x.capture(win)))
+		if err != nil {
+			x.t.Fatalf("decode the window capture: %v", err)
+		}
+		r := area.Intersect(img.Bounds())
+		bright = 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for xx := r.Min.X; xx < r.Max.X; xx++ {
+				cr, cg, cb, _ := img.At(xx, y).RGBA()
+				if barColour(cr>>8, cg>>8, cb>>8) {
+					bright++
+				}
 			}
 		}
+		if bright <= 20 {
+			return bright, true
+		}
+		if time.Now().After(deadline) {
+			return bright, false
+		}
 	}
-	if bright > 20 {
-		x.t.Fatalf("with a dialog open, %d pixels of the preview area show the test pattern undimmed: the preview is drawn over the dialog's shade", bright)
-	}
-	x.t.Logf("with a dialog open the preview is shaded like the rest of the window (%d bright bar pixels)", bright)
 }
 
 // barColour: one of the test pattern's yellow, cyan, green, magenta or red

@@ -98,6 +98,7 @@ func (p *previewPanel) show(newFrame bool) {
 		}
 		return
 	}
+	p.w.direct.hide(p.w.direct.preview)
 	if newFrame || p.img.Image != p.last {
 		p.img.Image = p.last
 		p.img.Refresh()

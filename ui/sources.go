@@ -271,6 +271,7 @@ func (m *levelMeter) show(changed bool) {
 				return
 			}
 		}
+		m.direct.hide(m.direct.meter)
 	}
 	if changed || !m.inCanvas {
 		m.inCanvas = true

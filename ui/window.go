@@ -259,6 +259,9 @@ func (w *studioWindow) apply(b *batch) {
 			}
 			w.show.stateChanged(e)
 			w.preview.setCountdown(e.CountdownLeft)
+			if e.CountdownLeft > 0 {
+				w.cfg.Trace("countdown: %d over the preview", e.CountdownLeft)
+			}
 			w.preview.setState(e.Show.State)
 			if u := e.ViewerURL; u != w.share.url {
 				w.share.update(u)
