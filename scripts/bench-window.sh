@@ -6,6 +6,7 @@
 # stime) over the window; memory is VmRSS at its end and VmHWM (peak).
 # SHOWCASTER_CPUPROFILE=file on the studio writes a pprof CPU profile of the
 # run (PROFILE=dir keeps one here: go tool pprof -top bin/showcaster dir/window.pprof).
+# Then the same window on air (a trial to its embedded platform).
 # SHOWCASTER_TOOLKIT_PREVIEW=1 measures the window with the preview drawn by the
 # toolkit (every preview frame repaints the whole window), as before ui/native.
 set -euo pipefail
@@ -41,6 +42,34 @@ idle=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')
 printf "window idle (preview only), %d s: %s CPU s, %s\n" "$secs" "$idle" "$(mem $win)"
 # The studio's trace: frames shown and whole-window repaints over its last 5 s.
 grep -o 'preview: .*' "$tmp/window.log" | tail -1 | sed 's/^/  /' || true
+
+# The same window on air: a show planned and a trial started from the
+# keyboard, as a host does, publishing to the studio's embedded platform
+# (ONAIR=0 skips it).
+if [[ "${ONAIR:-1}" != 0 ]] && command -v xdotool >/dev/null; then
+	x() { DISPLAY=":$d" xdotool "$@"; }
+	w=$(x search --name '^Showcaster$' | head -1)
+	x key --window "$w" ctrl+shift+n
+	sleep 1
+	x type --delay 20 "bench"
+	x key Return
+	for _ in $(seq 30); do
+		x key --window "$w" ctrl+t # refused until the audit approves
+		sleep 2
+		grep -q 'viewer link: ' "$tmp/window.log" && break
+	done
+	if grep -q 'viewer link: ' "$tmp/window.log"; then
+		sleep "$settle"
+		a0=$(cpu $win)
+		sleep "$secs"
+		a1=$(cpu $win)
+		air=$(awk -v a="$a0" -v b="$a1" 'BEGIN { printf "%.2f", b - a }')
+		printf "window on air (trial, 1280x720 30 fps, no viewers), %d s: %s CPU s, %s\n" "$secs" "$air" "$(mem $win)"
+		grep -o 'preview: .*' "$tmp/window.log" | tail -1 | sed 's/^/  /' || true
+	else
+		echo "window on air: the trial did not start (see the studio's log)"
+	fi
+fi
 kill -INT $win 2>/dev/null || true
 for _ in $(seq 50); do kill -0 $win 2>/dev/null || break; sleep 0.2; done
 
