@@ -123,7 +123,6 @@ func TestStudioWindowHiDPI(t *testing.T) {
 	t.Setenv("FYNE_SCALE", "1.5")
 	st := launchStudio(t, studioBinary(t), nil)
 	st.log.wait(t, "first preview frame", 20*time.Second)
-	time.Sleep(2 * time.Second) // the window settles its layout around the first frames
 	size := func(win string) (w, h int) {
 		geo := st.x.run("getwindowgeometry", win)
 		if i := strings.Index(geo, "Geometry: "); i >= 0 {
@@ -131,19 +130,25 @@ func TestStudioWindowHiDPI(t *testing.T) {
 		}
 		return w, h
 	}
-	out, _ := st.x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
-	preview := strings.TrimSpace(strings.Split(string(out), "\n")[0])
-	if !isWindowID(preview) {
-		t.Fatalf("no window of the preview's own in the studio window (xdotool search: %q)", out)
-	}
-	pw, ph := size(preview)
-	ww, wh := size(st.win)
-	if ph == 0 || wh == 0 {
-		t.Fatalf("unreadable sizes: preview %dx%d, window %dx%d", pw, ph, ww, wh)
-	}
-	share := float64(ph) / float64(wh)
-	if share < 0.25 {
-		t.Errorf("the preview is %dx%d pixels in a %dx%d window (%.0f %% of its height; about 28 %% at scale 1): it got a picture for an unscaled widget", pw, ph, ww, wh, 100*share)
+	// The layout settles around the first frames: wait up to 5 s for the
+	// preview to take its share of the window.
+	var pw, ph, ww, wh int
+	var share float64
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		out, _ := st.x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
+		if preview := strings.TrimSpace(strings.Split(string(out), "\n")[0]); isWindowID(preview) {
+			pw, ph = size(preview)
+			ww, wh = size(st.win)
+		}
+		if wh > 0 {
+			share = float64(ph) / float64(wh)
+		}
+		if share >= 0.25 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the preview is %dx%d pixels in a %dx%d window (%.0f %% of its height; about 28 %% at scale 1): it got a picture for an unscaled widget, or has no window of its own", pw, ph, ww, wh, 100*share)
+		}
 	}
 	t.Logf("at scale 1.5 the preview is %dx%d pixels in a %dx%d window", pw, ph, ww, wh)
 	st.quit()
