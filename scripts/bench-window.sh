@@ -20,6 +20,15 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 tck=$(getconf CLK_TCK)
 cpu() { awk -v t="$tck" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$1/stat"; }
+# spent PID: CPU seconds PID uses over $secs seconds after $settle seconds of settling.
+spent() {
+	sleep "$settle"
+	local a b
+	a=$(cpu "$1")
+	sleep "$secs"
+	b=$(cpu "$1")
+	awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b - a }'
+}
 mem() { awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 } END { printf "%.0f MB (peak %.0f MB)", r / 1024, h / 1024 }' "/proc/$1/status"; }
 
 d=$((90 + RANDOM % 100))
@@ -34,11 +43,7 @@ env DISPLAY=":$d" HOME="$home" XDG_CONFIG_HOME="$home/.config" XDG_CACHE_HOME="$
 	XDG_DATA_HOME="$home/.local/share" LIBGL_ALWAYS_SOFTWARE=1 SHOWCASTER_TRACE_UI=1 "${prof[@]}" "$bin" >"$tmp/window.log" 2>&1 &
 win=$!
 pids+=($win)
-sleep "$settle"
-c0=$(cpu $win)
-sleep "$secs"
-c1=$(cpu $win)
-idle=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')
+idle=$(spent $win)
 printf "window idle (preview only), %d s: %s CPU s, %s\n" "$secs" "$idle" "$(mem $win)"
 # The studio's trace: frames shown and whole-window repaints over its last 5 s.
 grep -o 'preview: .*' "$tmp/window.log" | tail -1 | sed 's/^/  /' || true
@@ -59,11 +64,7 @@ if [[ "${ONAIR:-1}" != 0 ]] && command -v xdotool >/dev/null; then
 		grep -q 'viewer link: ' "$tmp/window.log" && break
 	done
 	if grep -q 'viewer link: ' "$tmp/window.log"; then
-		sleep "$settle"
-		a0=$(cpu $win)
-		sleep "$secs"
-		a1=$(cpu $win)
-		air=$(awk -v a="$a0" -v b="$a1" 'BEGIN { printf "%.2f", b - a }')
+		air=$(spent $win)
 		printf "window on air (trial, 1280x720 30 fps, no viewers), %d s: %s CPU s, %s\n" "$secs" "$air" "$(mem $win)"
 		grep -o 'preview: .*' "$tmp/window.log" | tail -1 | sed 's/^/  /' || true
 	else
@@ -84,11 +85,7 @@ sleep 5 # the local platform audits in a few seconds
 	--size "${SIZE:-1280x720}" --fps 30 --duration $((secs + settle))s >/dev/null 2>&1 &
 live=$!
 pids+=($live)
-sleep "$settle"
-l0=$(cpu $live)
-sleep "$secs"
-l1=$(cpu $live)
-lc=$(awk -v a="$l0" -v b="$l1" 'BEGIN { printf "%.2f", b - a }')
+lc=$(spent $live)
 printf "showcaster live %s, %d s: %s CPU s, %s\n" "${SIZE:-1280x720}" "$secs" "$lc" "$(mem $live)"
 awk -v a="$idle" -v b="$lc" 'BEGIN { printf "window idle / live: %.2f x\n", a / b }'
 wait $live 2>/dev/null || true
