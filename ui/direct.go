@@ -46,15 +46,20 @@ func (v *directViews) ready() bool {
 		return false
 	}
 	var parent native.Parent
+	x11 := false
 	if nw, ok := v.w.win.(driver.NativeWindow); ok {
 		nw.RunNative(func(ctx any) {
 			if x, ok := ctx.(driver.X11WindowContext); ok {
-				parent = native.Parent(x.WindowHandle)
+				x11, parent = true, native.Parent(x.WindowHandle)
 			}
 		})
 	}
+	if !x11 {
+		v.off = true // not X11: the toolkit draws
+		return false
+	}
 	if parent == 0 {
-		v.off = true
+		v.tried = false // the window is not created yet: ask again next time
 		return false
 	}
 	d, err := native.Open()
