@@ -146,8 +146,16 @@ func (p *previewPanel) directPlace() (image.Rectangle, []image.Rectangle, bool) 
 	at := area.Min.Add(image.Pt((area.Dx()-fs.X)/2, (area.Dy()-fs.Y)/2))
 	r := image.Rectangle{Min: at, Max: at.Add(fs)}
 	var holes []image.Rectangle
+	over := false
 	if b, ok := pixelRect(p.badgeBg); ok && p.badge.Text != "" {
 		holes = append(holes, b)
+		over = b.Overlaps(r)
+	}
+	// Over the picture the badge is square: the hole is a rectangle, and
+	// round corners would show the toolkit's black beneath the picture.
+	if radius := map[bool]float32{true: 0, false: 4}[over]; p.badgeBg.CornerRadius != radius {
+		p.badgeBg.CornerRadius = radius
+		p.badgeBg.Refresh()
 	}
 	return r, holes, true
 }
