@@ -38,6 +38,11 @@ static Display *sc_open(int *shm, int *shape) {
 	return d;
 }
 
+static void sc_close(Display *d) {
+	XCloseDisplay(d);
+	if (sc_dpy == d) sc_dpy = NULL;
+}
+
 // sc_sync waits for the server and returns the first error since the last call.
 static int sc_sync(Display *d) {
 	XSync(d, False);
@@ -176,7 +181,7 @@ func Open() (*Display, error) {
 		return nil, fmt.Errorf("%w: cannot connect to the X server", ErrUnsupported)
 	}
 	if shape == 0 {
-		C.XCloseDisplay(dpy)
+		C.sc_close(dpy)
 		return nil, fmt.Errorf("%w: the X server lacks the SHAPE extension", ErrUnsupported)
 	}
 	return &Display{dpy: dpy, shm: shm != 0, shape: true, surfaces: map[C.Window]*Surface{}}, nil
@@ -196,7 +201,7 @@ func (d *Display) Close() {
 	for _, s := range d.surfaces {
 		s.closeLocked()
 	}
-	C.XCloseDisplay(d.dpy)
+	C.sc_close(d.dpy)
 	d.dpy = nil
 }
 
