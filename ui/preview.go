@@ -153,7 +153,11 @@ func (p *previewPanel) directPlace() (image.Rectangle, []image.Rectangle, bool) 
 	}
 	// Over the picture the badge is square: the hole is a rectangle, and
 	// round corners would show the toolkit's black beneath the picture.
-	if radius := map[bool]float32{true: 0, false: 4}[over]; p.badgeBg.CornerRadius != radius {
+	radius := float32(4)
+	if over {
+		radius = 0
+	}
+	if p.badgeBg.CornerRadius != radius {
 		p.badgeBg.CornerRadius = radius
 		p.badgeBg.Refresh()
 	}
