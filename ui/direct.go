@@ -29,6 +29,9 @@ type directViews struct {
 	d       *native.Display
 	preview *native.Surface
 	meter   *native.Surface
+	// covering: something of the toolkit's lay over the pictures at the
+	// last tick.
+	covering bool
 }
 
 // ready opens the display and the two surfaces on first use; false when
@@ -82,7 +85,8 @@ func (v *directViews) ready() bool {
 	return true
 }
 
-// fail gives both pictures back to the toolkit for good.
+// fail gives both pictures back to the toolkit for good; they are drawn
+// by it from the next tick (draw has already answered false).
 func (v *directViews) fail(err error) {
 	if !errors.Is(err, native.ErrUnsupported) || v.d != nil {
 		v.w.cfg.Logf("the toolkit draws the preview: %v", err)
@@ -92,8 +96,6 @@ func (v *directViews) fail(err error) {
 		v.d.Close()
 		v.d = nil
 	}
-	v.w.preview.showInCanvas()
-	v.w.sources.meter.show(true)
 }
 
 func (v *directViews) close() {
@@ -123,25 +125,26 @@ func (v *directViews) covered() bool {
 	return false
 }
 
-// tick runs once per pump tick: it answers the server's redraw requests and
-// moves the pictures between their windows and the toolkit as the window
-// changes (a dialog opens or closes, the layout moves).
+// tick runs once per pump tick, after everything the tick brought: it
+// answers the server's redraw requests, notes whether the toolkit lies
+// over the pictures now (a dialog opened, the menu closed), and shows the
+// preview and the meter, each where it may be drawn.
 func (v *directViews) tick() {
-	if !v.ready() {
-		return
+	if v.ready() {
+		v.d.Poll()
+		v.covering = v.covered()
 	}
-	v.d.Poll()
-	v.w.preview.show(false)
-	v.w.sources.meter.show(false)
+	v.w.preview.show()
+	v.w.sources.meter.show()
 }
 
-// draw shows img at r in s, with the holes left to the toolkit; false when
-// it cannot, and the toolkit is to draw it.
+// usable: the pictures may be drawn in their own windows this tick.
+func (v *directViews) usable() bool { return v.ready() && !v.covering }
+
+// draw shows img at r in s, with the holes left to the toolkit, when the
+// views are usable; false when it cannot, and the toolkit is to draw it.
 func (v *directViews) draw(s *native.Surface, r image.Rectangle, holes []image.Rectangle, img *image.RGBA, changed bool) bool {
-	if !v.ready() || s == nil {
-		return false
-	}
-	if v.covered() || r.Empty() {
+	if r.Empty() {
 		s.Hide()
 		return false
 	}

@@ -32,6 +32,7 @@ type previewPanel struct {
 	cueBox *fyne.Container
 	frames int // frames shown, for the status of the preview in tests and traces
 	last   *image.RGBA
+	fresh  bool // last is not on the screen yet
 }
 
 func newPreviewPanel(w *studioWindow) *previewPanel {
@@ -79,24 +80,29 @@ func (p *previewPanel) setFrame(img *image.RGBA) {
 		p.waiting.Hide()
 	}
 	p.last = img
+	p.fresh = true
 	p.frames++
-	p.show(true)
 }
 
-// show puts the newest frame on the screen: in the preview's own window
-// when nothing of the toolkit's is drawn over the picture but the badge
-// (which the window leaves a hole for), else through the toolkit.
-func (p *previewPanel) show(newFrame bool) {
+// show puts the newest frame on the screen, once per pump tick: in the
+// preview's own window when nothing of the toolkit's is drawn over the
+// picture but the badge (which the window leaves a hole for), else
+// through the toolkit.
+func (p *previewPanel) show() {
 	p.askSize()
 	if p.last == nil {
 		return
 	}
-	if r, holes, ok := p.directPlace(); ok && p.w.direct.draw(p.w.direct.preview, r, holes, p.last, newFrame) {
-		if p.img.Image != nil {
-			p.img.Image = nil // beneath its window: nothing for the toolkit to draw
-			p.img.Refresh()
+	newFrame := p.fresh
+	p.fresh = false
+	if p.w.direct.usable() {
+		if r, holes, ok := p.directPlace(); ok && p.w.direct.draw(p.w.direct.preview, r, holes, p.last, newFrame) {
+			if p.img.Image != nil {
+				p.img.Image = nil // beneath its window: nothing for the toolkit to draw
+				p.img.Refresh()
+			}
+			return
 		}
-		return
 	}
 	p.w.direct.hide(p.w.direct.preview)
 	if newFrame || p.img.Image != p.last {
@@ -116,15 +122,6 @@ func (p *previewPanel) askSize() {
 	}
 	s := p.sizer.last
 	p.w.pump.SetPreviewSize(int(s.Width*scale), int(s.Height*scale))
-}
-
-// showInCanvas gives the picture back to the toolkit.
-func (p *previewPanel) showInCanvas() {
-	p.w.direct.hide(p.w.direct.preview)
-	if p.last != nil && p.img.Image != p.last {
-		p.img.Image = p.last
-		p.img.Refresh()
-	}
 }
 
 // directPlace is where the frame goes in the window's pixels (centred in

@@ -176,10 +176,12 @@ func (p *sourcesPanel) updateMute() {
 		p.meter.muted = false
 	}
 	p.muteBtn.Refresh()
-	p.meter.show(true)
+	p.meter.changed = true
+	p.meter.show()
 }
 
-// setLevel feeds the meter; -1 means no new level this tick.
+// setLevel feeds the meter (shown at the end of the tick); -1 means no new
+// level this tick.
 func (p *sourcesPanel) setLevel(peak float64) { p.meter.set(peak) }
 
 // deviceSelect is a picker that says plainly when there is nothing to pick.
@@ -245,6 +247,7 @@ type levelMeter struct {
 	track    *canvas.Rectangle // the renderer's track, where the meter's window goes
 	img      *image.RGBA
 	inCanvas bool // the toolkit's drawing is current
+	changed  bool // the level or the mute changed since it was last shown
 }
 
 func newLevelMeter(direct *directViews) *levelMeter {
@@ -253,16 +256,19 @@ func newLevelMeter(direct *directViews) *levelMeter {
 	return m
 }
 
-// show draws the meter in its own window, or through the toolkit when the
-// toolkit may be drawing over it (or there is no window for it).
-func (m *levelMeter) show(changed bool) {
-	if m.track != nil && m.direct != nil {
+// show draws the meter as it stands: in its own window, or through the
+// toolkit when the toolkit may be drawing over it (or there is no window
+// for it). Once per pump tick, and when muted or unmuted.
+func (m *levelMeter) show() {
+	changed := m.changed
+	m.changed = false
+	if m.track != nil && m.direct.usable() {
 		if r, ok := pixelRect(m.track); ok && r.Dx() > 0 && r.Dy() > 0 {
 			if m.img == nil || m.img.Bounds().Size() != r.Size() {
 				m.img = image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
 				changed = true
 			}
-			if changed {
+			if changed || !m.direct.meter.Shown() {
 				s := float64(fyne.CurrentApp().Driver().CanvasForObject(m.track).Scale())
 				drawMeter(m.img, m.level, theme.Color(theme.ColorNameBackground), m.track.FillColor, m.barColor(), float64(m.track.CornerRadius)*s)
 			}
@@ -271,8 +277,8 @@ func (m *levelMeter) show(changed bool) {
 				return
 			}
 		}
-		m.direct.hide(m.direct.meter)
 	}
+	m.direct.hide(m.direct.meter)
 	if changed || !m.inCanvas {
 		m.inCanvas = true
 		m.Refresh()
@@ -300,9 +306,8 @@ func (m *levelMeter) set(peak float64) {
 	if next < 0.005 {
 		next = 0
 	}
-	changed := next != m.level
+	m.changed = m.changed || next != m.level
 	m.level = next
-	m.show(changed)
 }
 
 func (m *levelMeter) CreateRenderer() fyne.WidgetRenderer {

@@ -354,9 +354,8 @@ func (w *studioWindow) apply(b *batch) {
 	for _, f := range b.done {
 		f()
 	}
-	if w.firstFrame {
-		w.direct.tick()
-	}
+	// The preview and the meter, where they may be drawn now.
+	w.direct.tick()
 	// Notices fade (noticeKeep).
 	if !w.lastNotice.IsZero() && clock.Since(w.clk, w.lastNotice) > noticeKeep(w.status.Importance) {
 		w.status.SetText("")
