@@ -123,22 +123,14 @@ func TestStudioWindowHiDPI(t *testing.T) {
 	t.Setenv("FYNE_SCALE", "1.5")
 	st := launchStudio(t, studioBinary(t), nil)
 	st.log.wait(t, "first preview frame", 20*time.Second)
-	size := func(win string) (w, h int) {
-		geo := st.x.run("getwindowgeometry", win)
-		if i := strings.Index(geo, "Geometry: "); i >= 0 {
-			fmt.Sscanf(geo[i:], "Geometry: %dx%d", &w, &h)
-		}
-		return w, h
-	}
 	// The layout settles around the first frames: wait up to 5 s for the
 	// preview to take its share of the window.
 	var pw, ph, ww, wh int
 	var share float64
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		out, _ := st.x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
-		if preview := strings.TrimSpace(strings.Split(string(out), "\n")[0]); isWindowID(preview) {
-			pw, ph = size(preview)
-			ww, wh = size(st.win)
+		if preview, ok := st.x.previewWindow(); ok {
+			p, w := st.x.geometry(preview), st.x.geometry(st.win)
+			pw, ph, ww, wh = p.Dx(), p.Dy(), w.Dx(), w.Dy()
 		}
 		if wh > 0 {
 			share = float64(ph) / float64(wh)
@@ -490,15 +482,34 @@ func (x xdo) previewUnderDialog(win string) {
 // at full brightness while the numbers count.
 func (x xdo) countdownOverPreview(win string) {
 	x.t.Helper()
-	out, _ := x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
-	preview := strings.TrimSpace(strings.Split(string(out), "\n")[0])
-	if !isWindowID(preview) {
-		x.t.Fatalf("no window of the preview's own (xdotool search: %q)", out)
+	preview, ok := x.previewWindow()
+	if !ok {
+		x.t.Fatal("no window of the preview's own in the studio window")
 	}
-	// xwininfo, as xdotool doubles a child window's position.
-	info, err := x.command("xwininfo", "-id", preview).Output()
+	g := x.geometry(preview)
+	c := image.Pt((g.Min.X+g.Max.X)/2, (g.Min.Y+g.Max.Y)/2)
+	bright, ok := x.waitShaded(win, image.Rect(c.X-40, c.Y-40, c.X+40, c.Y+40), 2*time.Second)
+	if !ok {
+		x.t.Fatalf("during the countdown %d pixels in the middle of the preview show the test pattern unshaded: the preview is drawn over the countdown", bright)
+	}
+	x.t.Logf("the countdown shades the middle of the preview (around %v)", c)
+}
+
+// previewWindow is the X id of the preview's own window ("Showcaster
+// preview", a child of the studio window).
+func (x xdo) previewWindow() (string, bool) {
+	out, _ := x.command("xdotool", "search", "--name", "^Showcaster preview$").Output()
+	id := strings.TrimSpace(strings.Split(string(out), "\n")[0])
+	return id, isWindowID(id)
+}
+
+// geometry is where window id is on the screen, from xwininfo (xdotool
+// doubles a child window's position).
+func (x xdo) geometry(id string) image.Rectangle {
+	x.t.Helper()
+	info, err := x.command("xwininfo", "-id", id).Output()
 	if err != nil {
-		x.t.Fatalf("xwininfo -id %s: %v", preview, err)
+		x.t.Fatalf("xwininfo -id %s: %v", id, err)
 	}
 	num := func(label string) int {
 		n := 0
@@ -507,12 +518,8 @@ func (x xdo) countdownOverPreview(win string) {
 		}
 		return n
 	}
-	c := image.Pt(num("Absolute upper-left X:")+num("Width:")/2, num("Absolute upper-left Y:")+num("Height:")/2)
-	bright, ok := x.waitShaded(win, image.Rect(c.X-40, c.Y-40, c.X+40, c.Y+40), 2*time.Second)
-	if !ok {
-		x.t.Fatalf("during the countdown %d pixels in the middle of the preview show the test pattern unshaded: the preview is drawn over the countdown", bright)
-	}
-	x.t.Logf("the countdown shades the middle of the preview (around %v)", c)
+	x0, y0 := num("Absolute upper-left X:"), num("Absolute upper-left Y:")
+	return image.Rect(x0, y0, x0+num("Width:"), y0+num("Height:"))
 }
 
 // waitShaded captures the window until no more than a few pixels of area

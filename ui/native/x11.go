@@ -167,10 +167,10 @@ import (
 // its child windows, so it never shares a connection with the toolkit's
 // thread. Its methods may be called from any one goroutine at a time.
 type Display struct {
-	mu         sync.Mutex
-	dpy        *C.Display
-	shm, shape bool
-	surfaces   map[C.Window]*Surface
+	mu       sync.Mutex
+	dpy      *C.Display
+	shm      bool
+	surfaces map[C.Window]*Surface
 }
 
 // Open connects to the X server the studio's window is on ($DISPLAY).
@@ -184,7 +184,7 @@ func Open() (*Display, error) {
 		C.sc_close(dpy)
 		return nil, fmt.Errorf("%w: the X server lacks the SHAPE extension", ErrUnsupported)
 	}
-	return &Display{dpy: dpy, shm: shm != 0, shape: true, surfaces: map[C.Window]*Surface{}}, nil
+	return &Display{dpy: dpy, shm: shm != 0, surfaces: map[C.Window]*Surface{}}, nil
 }
 
 // SharedMemory says whether pictures reach the server through shared
@@ -220,8 +220,7 @@ type Surface struct {
 
 	rect   image.Rectangle // where it is, in the parent's pixels
 	holes  []image.Rectangle
-	mapped bool
-	drawn  bool
+	mapped bool // on the screen, with a picture (Draw maps it)
 }
 
 // NewSurface makes a child window of parent, hidden until its first
@@ -237,7 +236,7 @@ func (d *Display) NewSurface(parent Parent, name string) (*Surface, error) {
 	}
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
-	s := &Surface{d: d, depth: 0}
+	s := &Surface{d: d}
 	s.win = C.sc_create(d.dpy, C.Window(parent), cname, &s.visual, &s.depth)
 	if e := C.sc_sync(d.dpy); e != 0 || s.win == 0 {
 		return nil, fmt.Errorf("%w: creating a child window failed (X error %d)", ErrUnsupported, int(e))
@@ -316,7 +315,6 @@ func (s *Surface) Draw(img *image.RGBA) error {
 	bpl := int(C.sc_bpl(s.img))
 	buf := unsafe.Slice((*byte)(unsafe.Pointer(C.sc_data(s.img))), bpl*size.Y)
 	swizzle(buf, bpl, img, size.X, size.Y)
-	s.drawn = true
 	if !s.mapped {
 		C.XMapWindow(s.d.dpy, s.win)
 		s.mapped = true
@@ -427,7 +425,7 @@ func (d *Display) Poll() {
 	}
 	var w C.Window
 	for C.sc_next_expose(d.dpy, &w) != 0 {
-		if s := d.surfaces[w]; s != nil && s.mapped && s.img != nil && s.drawn {
+		if s := d.surfaces[w]; s != nil && s.mapped && s.img != nil {
 			s.putLocked()
 		}
 	}
